@@ -1,0 +1,1 @@
+ALTER TABLE "documents" ADD COLUMN "search_head" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('sotay_vi'::regconfig, coalesce(number_key, '')), 'A') || setweight(to_tsvector('sotay_vi'::regconfig, coalesce(number, '') || ' ' || subject), 'B') || setweight(to_tsvector('sotay_vi'::regconfig, coalesce(issuer, '')), 'C')) STORED;
