@@ -15,6 +15,7 @@ import { meetingsFeature } from './meetings/routes.tsx';
 import { feedbackFeature } from './feedback/routes.tsx';
 import { notifyFeature } from './core/notify/routes.tsx';
 import { distributionFeature } from './distribution/routes.tsx';
+import { memberSearchFeature } from './distribution/find-routes.tsx';
 
 export function allFeatures(): Feature[] {
   const list: Feature[] = [];
@@ -26,6 +27,8 @@ export function allFeatures(): Feature[] {
     orgFeature,
     meetingsFeature,
     feedbackFeature,
+    // The member's search tile (staff who open the library have that tile instead).
+    memberSearchFeature,
     peopleFeature,
     peopleImportFeature,
     adminFeature,

@@ -284,7 +284,7 @@ export function audienceKeys(actor: Actor): Record<AudienceRole, number[]> {
 }
 
 /** Publication ids reaching the actor, as a subquery (null: none can). An index lookup per audience key. */
-function visibleToActor(db: Db, actor: Actor) {
+export function visibleToActor(db: Db, actor: Actor) {
   const keys = audienceKeys(actor);
   const conds = (Object.entries(keys) as [AudienceRole, number[]][]).filter(([, ids]) => ids.length > 0).map(([role, ids]) => and(eq(publicationAudience.audienceRole, role), inArray(publicationAudience.unitId, ids)));
   if (conds.length === 0) return null;

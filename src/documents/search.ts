@@ -52,7 +52,7 @@ export type LibraryPage = { hits: LibraryHit[]; hasMore: boolean; total: number;
 
 export const MARK_START = '⟦';
 export const MARK_END = '⟧';
-const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
+export const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 const COUNT_CAP = 1000;
 
 /** Splits a highlighted string into plain and marked pieces, for rendering with escaping. */
