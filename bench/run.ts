@@ -15,6 +15,7 @@ import { search100k, search10k } from './scenarios/search.ts';
 import { homeMember, publishProvince, rollupProvince } from './scenarios/distribution.ts';
 import { notifyScenarios } from './scenarios/notify.ts';
 import { boardDirective4000, reportRollup90d } from './scenarios/tasks-reports.ts';
+import { voteLive200 } from './scenarios/vote-live.ts';
 
 type Scenario = { name: string; what: string; run: (env: BenchEnv) => Promise<ResultLine[]> };
 
@@ -30,6 +31,7 @@ export const SCENARIOS: Scenario[] = [
   { name: 'home-member', what: 'trang chủ của một đảng viên (ô "Văn bản mới" có số chưa đọc) so với câu đếm số chưa đọc gửi thẳng', run: homeMember },
   { name: 'notify', what: 'thông báo HỎA TỐC cho cả tỉnh: ghi sự kiện, phân phát (hộp thư + SMS), ước tính, gửi SMS — so với câu SQL/HTTP trần', run: notifyScenarios },
   { name: 'board-directive-4000', what: 'bảng theo dõi một văn bản giao cho 4.000 đơn vị (trang, .xlsx) so với cùng các câu SQL gửi thẳng (PostgreSQL)', run: boardDirective4000 },
+  { name: 'vote-live-200', what: '200 đảng viên biểu quyết qua hai phiên bản ứng dụng chung một PostgreSQL: từ lúc gửi đến lúc phòng họp hiện phiếu, so với pg_notify trần', run: voteLive200 },
   { name: 'report-rollup-90d', what: 'tổng hợp báo cáo hằng ngày của mọi xã cấp tỉnh trong 90 ngày (API, trang) so với cùng câu SQL gửi thẳng (PostgreSQL)', run: reportRollup90d },
 ];
 
