@@ -35,4 +35,4 @@ if (only.length === 0 && !process.env.SOTAY_TEST_SKIP_STATIC) {
 }
 const files = only.length ? only : [...findTests('src'), ...findTests('test')].sort();
 run(`prepare test databases on ${db}`, 'node', ['--import', 'tsx', 'test/kit/prepare.ts']);
-run(`tests on ${db}: ${files.length} files`, 'node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=300000', ...files], { SOTAY_LOG_LEVEL: 'silent' });
+run(`tests on ${db}: ${files.length} files`, 'node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=480000', ...files], { SOTAY_LOG_LEVEL: 'silent' });

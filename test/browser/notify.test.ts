@@ -113,7 +113,8 @@ test('with JavaScript the device button appears, the service worker registers, a
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify({ title: '[HỎA TỐC] Họp khẩn', body: 'Họp lúc 14 giờ.', url: '/notifications', tag: 'n1', urgent: true }) });
   const shown = await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
-    for (let i = 0; i < 50; i++) {
+    // Polled for up to 30 s: on a loaded machine the worker may take a while to show it.
+    for (let i = 0; i < 300; i++) {
       const list = await reg.getNotifications();
       if (list.length) return list.map((n) => ({ title: n.title, body: n.body, url: (n.data as { url: string }).url }));
       await new Promise((r) => setTimeout(r, 100));
