@@ -63,6 +63,12 @@ export const taskMessages = defineMessages(
       none: '— Chọn —',
       noneMember: '— Không giao cho đảng viên —',
       noneKind: '— Không —',
+      filter: (label: string) => `Tìm trong danh sách “${label}”`,
+      filterHint: 'Gõ vài chữ của tên đơn vị, có dấu hoặc không dấu.',
+      filterNone: 'Không có đơn vị nào khớp.',
+      filterOne: '1 đơn vị khớp.',
+      /** `{n}` is replaced by the number, in the browser. */
+      filterMany: '{n} đơn vị khớp.',
     },
     list: {
       title: 'Nhiệm vụ',
@@ -96,6 +102,10 @@ export const taskMessages = defineMessages(
       created: (n: number) => (n === 1 ? 'Đã giao nhiệm vụ.' : `Đã giao ${n} nhiệm vụ.`),
       edit: 'Sửa nhiệm vụ',
       saved: 'Đã lưu nhiệm vụ.',
+      unchanged: 'Không có gì thay đổi.',
+      editSubmit: 'Lưu thay đổi',
+      cancel: 'Quay lại nhiệm vụ',
+      editHint: 'Đơn vị, đảng viên mới được giao hoặc mới được mời phối hợp sẽ nhận thông báo.',
     },
     report: {
       title: 'Gửi báo cáo tiến độ',
@@ -218,6 +228,9 @@ export const taskMessages = defineMessages(
       document: 'Không tìm thấy văn bản này.',
       classified: 'Văn bản mật không dùng để giao nhiệm vụ qua ứng dụng.',
       sameStatus: 'Nhiệm vụ đã ở tình trạng này.',
+      editDone: 'Nhiệm vụ đã hoàn thành nên không sửa được. Muốn sửa, hãy đổi tình trạng về “Đang thực hiện” trước.',
+      leadHasSubtasks: 'Đơn vị chủ trì đã chia nhiệm vụ cho đơn vị cấp dưới: không đổi được đơn vị chủ trì hoặc người được giao.',
+      beforeSubtask: (d: string) => `Hạn này sớm hơn hạn của một nhiệm vụ con (${d}): hãy sửa hạn của nhiệm vụ con trước, hoặc chọn hạn muộn hơn.`,
     },
   },
   {
@@ -282,6 +295,11 @@ export const taskMessages = defineMessages(
       none: '— Choose —',
       noneMember: '— Not to a member —',
       noneKind: '— None —',
+      filter: (label: string) => `Search the “${label}” list`,
+      filterHint: 'Type a few letters of the unit’s name, with or without accents.',
+      filterNone: 'No unit matches.',
+      filterOne: '1 unit matches.',
+      filterMany: '{n} units match.',
     },
     list: {
       title: 'Tasks',
@@ -315,6 +333,10 @@ export const taskMessages = defineMessages(
       created: (n: number) => (n === 1 ? 'Task assigned.' : `${n} tasks assigned.`),
       edit: 'Edit task',
       saved: 'Task saved.',
+      unchanged: 'Nothing changed.',
+      editSubmit: 'Save changes',
+      cancel: 'Back to the task',
+      editHint: 'Units and members newly given the task, or newly asked to support it, are notified.',
     },
     report: {
       title: 'Send a progress report',
@@ -437,6 +459,9 @@ export const taskMessages = defineMessages(
       document: 'Document not found.',
       classified: 'Classified documents are not used to assign tasks in the app.',
       sameStatus: 'The task already has this status.',
+      editDone: 'This task is done, so it cannot be edited. To edit it, change its status back to “In progress” first.',
+      leadHasSubtasks: 'The lead unit has split this task for its lower units: the lead unit or member cannot change.',
+      beforeSubtask: (d: string) => `This deadline is earlier than a subtask's (${d}): change the subtask's deadline first, or choose a later one.`,
     },
   },
 );

@@ -1,8 +1,9 @@
 // What the tasks feature tells people, through the one event path (src/core/notify): a new task
-// to the lead unit's staff (or the member), a reminder before a deadline, an escalation after it
-// to the assigning unit, a returned report to its author. Recipients are people holding a staff
-// role in the very unit concerned (not its whole subtree), resolved here as person ids; every
-// notice is written in the caller's transaction.
+// to the lead unit's staff (or the member), an edited task to the units it newly names, a
+// reminder before a deadline, an escalation after it to the assigning unit, a returned report to
+// its author. Recipients are people holding a staff role in the very unit concerned (not its
+// whole subtree), resolved here as person ids; every notice is written in the caller's
+// transaction.
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../core/db/client.ts';
 import type { ActingContext } from '../core/audit/audit.ts';
@@ -39,6 +40,35 @@ export async function noticeAssigned(tx: Db, who: ActingContext, created: { id: 
     link: created.length === 1 ? `/tasks/${first.id}` : '/tasks?view=leading',
     unitId: first.assigningUnitId,
     subject: { type: 'task', id: first.id },
+  });
+}
+
+/**
+ * An edited task: its new lead unit's staff (or new member) are told as for a new task; the staff
+ * of newly added supporting units, that they support it. Nobody is told twice.
+ */
+export async function noticeAdded(
+  tx: Db,
+  who: ActingContext,
+  task: { id: number; title: string; assigningUnitId: number; priority: string },
+  added: { leadUnitId: number | null; memberPersonId: number | null; supportUnitIds: number[] },
+  assigningName: string,
+): Promise<void> {
+  if (added.leadUnitId != null || added.memberPersonId != null) await noticeAssigned(tx, who, [{ ...task, leadUnitId: added.leadUnitId, memberPersonId: added.memberPersonId }], assigningName);
+  if (added.supportUnitIds.length === 0) return;
+  const told = new Set(added.leadUnitId != null ? await staffOf(tx, [added.leadUnitId]) : []);
+  if (added.memberPersonId != null) told.add(added.memberPersonId);
+  const people = (await staffOf(tx, added.supportUnitIds)).filter((p) => !told.has(p));
+  if (people.length === 0) return;
+  await notify(tx, who, {
+    kind: 'task',
+    urgency: task.priority === 'high' ? 'khan' : null,
+    audience: { personIds: people },
+    title: clip(`Phối hợp thực hiện nhiệm vụ: ${task.title}`, 300),
+    body: `${assigningName} giao đơn vị phối hợp thực hiện nhiệm vụ.`,
+    link: `/tasks/${task.id}`,
+    unitId: task.assigningUnitId,
+    subject: { type: 'task', id: task.id },
   });
 }
 

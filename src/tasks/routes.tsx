@@ -13,7 +13,7 @@ import { cleanBody, type FieldErrors, type FormValues } from '../core/http/forms
 import { can, holdsOver, type Actor } from '../core/policy/policy.ts';
 import { loadUnitResource } from '../core/policy/resources.ts';
 import { DomainError } from '../core/errors.ts';
-import { formatDate, todayIso } from '../core/i18n/i18n.ts';
+import { formatDate, parseDate, todayIso } from '../core/i18n/i18n.ts';
 import { getUnit } from '../org/tree.ts';
 import { units, type Unit, type UnitKind } from '../org/schema.ts';
 import { members, people } from '../people/schema.ts';
@@ -24,10 +24,12 @@ import { documentMessages } from '../documents/messages.ts';
 import { ATTACHMENT_EXTENSIONS, checkAttachment, readMultipart, typeList } from '../documents/uploads.ts';
 import { now } from './clock.ts';
 import { taskMessages } from './messages.ts';
-import { tasks as tasksTable, TASK_STATUSES, type TaskStatus } from './schema.ts';
+import { DEADLINE_KINDS, TASK_PRIORITIES, taskSupports, tasks as tasksTable, TASK_STATUSES, type TaskRow, type TaskStatus } from './schema.ts';
 import {
   checkTasks,
   createTasks,
+  editTask,
+  EDIT_FIELDS,
   getTaskDetail,
   getTaskRow,
   isDomainInvalid,
@@ -40,6 +42,7 @@ import {
   taskScope,
   TASK_STAFF_ROLES,
   type TaskDetail,
+  type TaskEdit,
   type TaskInput,
   type TaskNode,
   type TaskView,
@@ -48,9 +51,9 @@ import { addProgressReport, getReportFile, getReportRow, listProgressReports, pa
 import { boardPdf, boardWorkbook, directiveBoard } from './board.ts';
 import { assignableUnits, draftTasks, type UnitCandidate } from './suggest.ts';
 import { readTaskForm, prefixed } from './form.ts';
-import { deadlineState, type DeadlineState } from './deadline.ts';
+import { deadlineState, TIME_RE, type DeadlineState } from './deadline.ts';
 import { taskJobs } from './alerts.ts';
-import { BoardPage, ChooseUnitPage, FromDocumentPage, NewTaskPage, TaskListPage, TaskPage, type DraftView, type TaskFormChoices } from './views.tsx';
+import { BoardPage, ChooseUnitPage, EditTaskPage, FromDocumentPage, NewTaskPage, TaskListPage, TaskPage, type DraftView, type TaskFormChoices } from './views.tsx';
 
 const MAX_ID = 2_147_483_647;
 const idParams = z.object({ id: z.coerce.number().int().positive().max(MAX_ID) });
@@ -67,6 +70,31 @@ const listQuery = z.object({
 type ListQuery = z.infer<typeof listQuery>;
 const newQuery = z.object({ document: z.preprocess(blank, z.coerce.number().int().positive().max(MAX_ID).optional()).catch(undefined) });
 const boardQuery = z.object({ item: z.string().max(20).optional().catch(undefined) });
+
+const isoDate = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && parseDate(v) === v, { message: 'yyyy-mm-dd' });
+const taskPatch = z
+  .object({
+    title: z.string().max(500).optional(),
+    description: z.string().max(10_000).optional(),
+    leadUnitId: z.number().int().positive().max(MAX_ID).nullable().optional(),
+    memberPersonId: z.number().int().positive().max(MAX_ID).nullable().optional(),
+    supportUnitIds: z.array(z.number().int().positive().max(MAX_ID)).max(500).optional(),
+    deadline: z
+      .object({
+        kind: z.enum(DEADLINE_KINDS),
+        dueDate: isoDate.nullable().optional().describe('yyyy-mm-dd: the day due, or the first day a recurring rule applies'),
+        dueTime: z.string().regex(TIME_RE).nullable().optional().describe('HH:MM in Asia/Ho_Chi_Minh'),
+        recurWeekday: z.number().int().min(1).max(7).nullable().optional().describe('1 Monday … 7 Sunday'),
+        recurMonthday: z.number().int().min(1).max(31).nullable().optional(),
+        recurUntil: isoDate.nullable().optional(),
+      })
+      .strict()
+      .optional(),
+    priority: z.enum(TASK_PRIORITIES).optional(),
+  })
+  .strict();
+type TaskPatch = z.infer<typeof taskPatch>;
+const apiError = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().nullable().optional(), fields: z.record(z.string(), z.string()).optional() }) });
 
 const byTask = (action: 'task.view' | 'task.manage' | 'task.report' | 'task.split') => guard(action, (req: { params: { id: number } }, rc) => loadTaskResource(rc.db, req.params.id));
 const byDocument = (action: 'task.board' | 'task.from_document') => guard(action, (req: { params: { id: number } }, rc) => loadDocumentResource(rc.db, req.params.id));
@@ -156,6 +184,7 @@ async function renderTask(rc: RequestContext, reply: FastifyReply, id: number, e
       state={states.get(id)!}
       reports={await listProgressReports(rc.db, ids)}
       canManage={canManage}
+      canEdit={canManage && detail.task.status !== 'done'}
       canSplit={can(rc.actor, 'task.split', res)}
       canBoard={canBoard}
       reportUnits={reportUnits}
@@ -467,6 +496,63 @@ export const tasksFeature: Feature = {
       },
     });
 
+    // Editing, by the assigning unit's staff: the creation form, filled in.
+    const editPage = async (rc: RequestContext, reply: FastifyReply, task: TaskRow, values: FormValues, errors?: FieldErrors) => {
+      const assigning = await getUnit(rc.db, task.assigningUnitId);
+      const parent = task.parentId ? await getTaskRow(rc.db, task.parentId) : null;
+      const choices = await formChoices(rc, assigning, { lowerOnly: parent != null });
+      // The units already on the task stay choosable even if the list would not offer them now.
+      const onTask = [...(task.leadUnitId ? [task.leadUnitId] : []), ...(await supportIdsOf(rc, task.id))].filter((uid) => !choices.units.some((u) => u.id === uid));
+      if (onTask.length) {
+        const extra = await rc.db.select({ id: units.id, name: units.name, shortName: units.shortName, tree: units.tree, kind: units.kind, depth: units.depth, path: units.path }).from(units).where(inArray(units.id, onTask));
+        choices.units = [...choices.units, ...extra.filter((u) => u.tree !== 'external')];
+      }
+      if (task.memberPersonId && !choices.members.some((x) => x.personId === task.memberPersonId)) {
+        const [p] = await rc.db.select({ personId: people.id, fullName: people.fullName }).from(people).where(eq(people.id, task.memberPersonId));
+        if (p) choices.members = [...choices.members, p];
+      }
+      return sendPage(
+        reply,
+        <EditTaskPage rc={rc} taskId={task.id} taskTitle={task.title} assigning={assigning} values={values} errors={errors} choices={choices} parent={parent ? { id: parent.id, title: parent.title } : null} />,
+        errors ? 422 : 200,
+      );
+    };
+    defineRoute<{ id: number }>(app, {
+      method: 'GET',
+      url: '/tasks/:id/edit',
+      params: idParams,
+      access: byTask('task.manage'),
+      handler: async (req, reply, rc) => {
+        const task = await getTaskRow(rc.db, req.params.id);
+        if (task.status === 'done') return redirectWithFlash(reply, `/tasks/${task.id}`, taskMessages(rc.locale).errors.editDone);
+        return editPage(rc, reply, task, await taskValues(rc, task));
+      },
+    });
+    defineRoute<{ id: number }>(app, {
+      method: 'POST',
+      url: '/tasks/:id/edit',
+      params: idParams,
+      access: byTask('task.manage'),
+      handler: async (req, reply, rc) => {
+        const m = taskMessages(rc.locale);
+        const task = await getTaskRow(rc.db, req.params.id);
+        if (task.status === 'done') return redirectWithFlash(reply, `/tasks/${task.id}`, m.errors.editDone);
+        const body = cleanBody(req.body);
+        const at = now();
+        const form = readTaskForm(body, '', rc.locale, todayIso(at));
+        if (Object.keys(form.errors).length) return editPage(rc, reply, task, valuesOf(body), form.errors);
+        try {
+          const { changed } = await editTask(rc.db, rc.who, task.id, form.input, { now: at, locale: rc.locale });
+          return redirectWithFlash(reply, `/tasks/${task.id}`, changed.length ? m.task.saved : m.task.unchanged);
+        } catch (e) {
+          if (e instanceof DomainError && e.code === 'conflict') return redirectWithFlash(reply, `/tasks/${task.id}`, e.message);
+          if (!isDomainInvalid(e)) throw e;
+          const errors = (e.details?.errors as FieldErrors | undefined) ?? { [(e.details?.field as string) ?? '_form']: e.message };
+          return editPage(rc, reply, task, valuesOf(body), errors);
+        }
+      },
+    });
+
     // Subtasks for the lead unit's lower units.
     const subtaskPage = async (rc: RequestContext, reply: FastifyReply, id: number, values: FormValues, errors?: FieldErrors) => {
       const parent = await getTaskRow(rc.db, id);
@@ -665,21 +751,75 @@ export const tasksFeature: Feature = {
         };
       },
     });
+    const oneTask = async (rc: RequestContext, id: number) => {
+      const d = await getTaskDetail(rc.db, id);
+      const last = (await lastReportTimes(rc.db, [d.task.id])).get(d.task.id) ?? null;
+      const state = deadlineState({ ...ruleOf(d.task), status: d.task.status, createdAt: d.task.createdAt }, last, now());
+      return { id: d.task.id, title: d.task.title, status: d.task.status, overdue: state.overdue, dueAt: state.dueAt?.toISOString() ?? null, assignee: d.lead?.name ?? d.member?.fullName ?? null, assigningUnit: d.assigning.name, documentId: d.task.documentId, item: d.task.item };
+    };
     defineRoute<{ id: number }>(app, {
       method: 'GET',
       url: '/api/v1/tasks/:id',
       params: idParams,
       access: byTask('task.view'),
       doc: { summary: 'One task', tags: ['tasks'], response: { 200: taskJson } },
-      handler: async (req, _reply, rc) => {
-        const d = await getTaskDetail(rc.db, req.params.id);
-        const last = (await lastReportTimes(rc.db, [d.task.id])).get(d.task.id) ?? null;
-        const state = deadlineState({ ...ruleOf(d.task), status: d.task.status, createdAt: d.task.createdAt }, last, now());
-        return { id: d.task.id, title: d.task.title, status: d.task.status, overdue: state.overdue, dueAt: state.dueAt?.toISOString() ?? null, assignee: d.lead?.name ?? d.member?.fullName ?? null, assigningUnit: d.assigning.name, documentId: d.task.documentId, item: d.task.item };
+      handler: async (req, _reply, rc) => oneTask(rc, req.params.id),
+    });
+    defineRoute<{ id: number }, unknown, TaskPatch>(app, {
+      method: 'PATCH',
+      url: '/api/v1/tasks/:id',
+      params: idParams,
+      body: taskPatch,
+      access: byTask('task.manage'),
+      doc: {
+        summary:
+          "Edit a task (the assigning unit's staff). Fields left out keep their value; a new lead unit clears the member and a new member clears the lead unless both are sent. Validated as at creation: a deadline that has passed is refused unless it is left unchanged. A task that is done is refused (409) until its status is changed back.",
+        tags: ['tasks'],
+        response: { 200: taskJson.extend({ changed: z.array(z.enum(EDIT_FIELDS)) }), 422: apiError, 409: apiError },
+      },
+      handler: async (req, reply, rc) => {
+        const task = await getTaskRow(rc.db, req.params.id);
+        const b = req.body;
+        const rule = ruleOf(task);
+        const edit: TaskEdit = {
+          title: b.title ?? task.title,
+          description: b.description ?? task.description,
+          leadUnitId: b.leadUnitId !== undefined ? b.leadUnitId : b.memberPersonId != null ? null : task.leadUnitId,
+          memberPersonId: b.memberPersonId !== undefined ? b.memberPersonId : b.leadUnitId != null ? null : task.memberPersonId,
+          supportUnitIds: b.supportUnitIds ?? (await supportIdsOf(rc, task.id)),
+          deadline: b.deadline
+            ? { kind: b.deadline.kind, dueDate: b.deadline.dueDate ?? null, dueTime: b.deadline.dueTime ?? null, recurWeekday: b.deadline.recurWeekday ?? null, recurMonthday: b.deadline.recurMonthday ?? null, recurUntil: b.deadline.recurUntil ?? null }
+            : rule,
+          priority: b.priority ?? task.priority,
+        };
+        try {
+          const { changed } = await editTask(rc.db, rc.who, task.id, edit, { now: now(), locale: rc.locale });
+          return { ...(await oneTask(rc, task.id)), changed };
+        } catch (e) {
+          if (!isDomainInvalid(e)) throw e;
+          return reply.code(422).send({ error: { code: 'invalid', message: e.message, field: (e.details?.field as string) ?? null, fields: (e.details?.errors as FieldErrors | undefined) ?? {} } });
+        }
       },
     });
   },
 };
+
+async function supportIdsOf(rc: RequestContext, taskId: number): Promise<number[]> {
+  return (await rc.db.select({ unitId: taskSupports.unitId }).from(taskSupports).where(eq(taskSupports.taskId, taskId))).map((r) => r.unitId);
+}
+
+/** A task as the form's values (dates as dd/mm/yyyy). */
+async function taskValues(rc: RequestContext, task: TaskRow): Promise<FormValues> {
+  const v: FormValues = { title: task.title, description: task.description, priority: task.priority, deadlineKind: task.deadlineKind, supportUnitIds: (await supportIdsOf(rc, task.id)).join(',') };
+  if (task.leadUnitId) v.leadUnitId = String(task.leadUnitId);
+  if (task.memberPersonId) v.memberPersonId = String(task.memberPersonId);
+  if (task.dueDate) v.dueDate = formatDate(task.dueDate);
+  if (task.dueTime) v.dueTime = task.dueTime;
+  if (task.recurWeekday) v.recurWeekday = String(task.recurWeekday);
+  if (task.recurMonthday) v.recurMonthday = String(task.recurMonthday);
+  if (task.recurUntil) v.recurUntil = formatDate(task.recurUntil);
+  return v;
+}
 
 /** A document offered as the source of a task made by hand: only one the actor may assign from. */
 async function documentFor(rc: RequestContext, id: number): Promise<{ id: number; label: string } | null> {

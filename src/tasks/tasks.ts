@@ -16,7 +16,7 @@ import { documents } from '../documents/schema.ts';
 import { taskMessages, type TaskMessages } from './messages.ts';
 import { checkDeadline, deadlineState, fixedDue, type DeadlineRule, type DeadlineState } from './deadline.ts';
 import { taskAlerts, taskReports, taskSupports, tasks, TASK_STATUSES, type TaskPriority, type TaskRow, type TaskStatus } from './schema.ts';
-import { noticeAssigned } from './notices.ts';
+import { noticeAdded, noticeAssigned } from './notices.ts';
 
 export const MAX_BATCH = 5000;
 /** Batches larger than this are audited as one entry (like an import), not one entry per task. */
@@ -62,13 +62,20 @@ export function deadlineMessage(m: TaskMessages, p: NonNullable<ReturnType<typeo
   }
 }
 
+/**
+ * Checking an edited task rather than a new one: a deadline left as it was is not checked again
+ * (it may have passed since), units already on the task may stay even if closed since, and a
+ * subtask stays editable under a task that is done.
+ */
+export type EditingCheck = { deadlineUnchanged: boolean; keptUnitIds: Set<number> };
+
 type UnitInfo = Pick<Unit, 'id' | 'name' | 'path' | 'tree' | 'kind' | 'status'>;
 
 /**
  * Checks a batch of tasks against the database without writing: per task, the field messages
  * (an empty object when the task is right). `now` decides what "in the past" means.
  */
-export async function checkTasks(db: Db, inputs: TaskInput[], opts: { now: Date; locale: Locale }): Promise<FieldErrors[]> {
+export async function checkTasks(db: Db, inputs: TaskInput[], opts: { now: Date; locale: Locale; editing?: EditingCheck }): Promise<FieldErrors[]> {
   const m = taskMessages(opts.locale);
   const unitIds = [...new Set(inputs.flatMap((i) => [i.assigningUnitId, ...(i.leadUnitId ? [i.leadUnitId] : []), ...i.supportUnitIds]))];
   const unitRows: UnitInfo[] = unitIds.length ? await db.select({ id: units.id, name: units.name, path: units.path, tree: units.tree, kind: units.kind, status: units.status }).from(units).where(inArray(units.id, unitIds)) : [];
@@ -92,9 +99,11 @@ export async function checkTasks(db: Db, inputs: TaskInput[], opts: { now: Date;
   }
   for (const p of parentRows) if (p.leadUnitId) leadOfParent.set(p.id, unitMap.get(p.leadUnitId)!);
 
+  const kept = opts.editing?.keptUnitIds ?? new Set<number>();
   const usable = (id: number, field: string, errors: FieldErrors): UnitInfo | null => {
     const u = unitMap.get(id);
     if (!u) errors[field] ??= m.errors.unit;
+    else if (kept.has(id)) return u;
     else if (u.status !== 'active') errors[field] ??= m.errors.unitClosed(u.name);
     else if (u.tree === 'external') errors[field] ??= m.errors.unitExternal(u.name);
     else return u;
@@ -124,7 +133,7 @@ export async function checkTasks(db: Db, inputs: TaskInput[], opts: { now: Date;
       const parentLead = parent ? leadOfParent.get(parent.id) : undefined;
       if (!parent) errors._form = m.errors.unit;
       else if (!parentLead) errors._form = m.errors.memberTaskSplit;
-      else if (parent.status === 'done') errors._form = m.errors.parentDone;
+      else if (parent.status === 'done' && !opts.editing) errors._form = m.errors.parentDone;
       else {
         if (input.assigningUnitId !== parentLead.id) errors.assigningUnitId ??= m.errors.lowerUnit;
         if (lead && (lead.id === parentLead.id || !lead.path.startsWith(parentLead.path))) errors.leadUnitId ??= m.errors.lowerUnit;
@@ -137,7 +146,7 @@ export async function checkTasks(db: Db, inputs: TaskInput[], opts: { now: Date;
         if (parentDue && ownDue && ownDue.getTime() > parentDue.getTime()) errors.dueDate ??= m.errors.subtaskAfterParent(formatDueShort(ruleOf(parent)));
       }
     }
-    const problem = checkDeadline(input.deadline, opts.now);
+    const problem = opts.editing?.deadlineUnchanged ? null : checkDeadline(input.deadline, opts.now);
     if (problem) errors[problem.field] ??= deadlineMessage(m, problem);
     return errors;
   });
@@ -480,6 +489,119 @@ export async function setTaskStatus(db: Db, who: ActingContext, id: number, stat
       .set({ status, updatedAt: opts.now, completedAt: status === 'done' ? opts.now : null, ...(status === 'done' ? { progress: 100 } : {}) })
       .where(eq(tasks.id, id));
     await audit(tx, who, { action: 'task.status', entityType: 'task', entityId: id, unitId: task.assigningUnitId, before: { status: task.status }, after: { status } });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing
+
+/** What the assigning unit may change in a task after creating it. */
+export type TaskEdit = Pick<TaskInput, 'title' | 'description' | 'leadUnitId' | 'supportUnitIds' | 'memberPersonId' | 'deadline' | 'priority'>;
+
+/** The stored form of a deadline: the fields a kind does not use are null. */
+export function normalRule(d: DeadlineRule): DeadlineRule {
+  const recurring = d.kind === 'daily' || d.kind === 'weekly' || d.kind === 'monthly';
+  return {
+    kind: d.kind,
+    dueDate: d.kind === 'none' ? null : d.dueDate,
+    dueTime: d.kind === 'none' || d.kind === 'date' ? null : d.dueTime,
+    recurWeekday: d.kind === 'weekly' ? d.recurWeekday : null,
+    recurMonthday: d.kind === 'monthly' ? d.recurMonthday : null,
+    recurUntil: recurring ? d.recurUntil : null,
+  };
+}
+
+const sameRule = (a: DeadlineRule, b: DeadlineRule) => JSON.stringify(normalRule(a)) === JSON.stringify(normalRule(b));
+
+export const EDIT_FIELDS = ['title', 'description', 'leadUnitId', 'memberPersonId', 'supportUnitIds', 'deadline', 'priority'] as const;
+export type EditField = (typeof EDIT_FIELDS)[number];
+
+export type EditResult = { task: TaskRow; changed: EditField[] };
+
+/**
+ * Changes a task in its assigning unit's name, in one transaction: validated as at creation
+ * (a deadline left as it was is not refused for having passed since), audited with what
+ * changed, and the units and member newly given the task told through the one notice path.
+ * A task that is done is not edited (its status is changed back first); the lead of a task
+ * already split into subtasks stays, and its deadline does not move before theirs. Nothing
+ * changed: nothing is written.
+ */
+export async function editTask(db: Db, who: ActingContext, id: number, edit: TaskEdit, opts: { now: Date; locale?: Locale }): Promise<EditResult> {
+  const locale = opts.locale ?? 'vi';
+  const m = taskMessages(locale);
+  return db.transaction(async (tx) => {
+    const [task] = await tx.select().from(tasks).where(eq(tasks.id, id)).for('update');
+    if (!task) throw notFound('nhiệm vụ');
+    if (task.status === 'done') throw new DomainError('conflict', m.errors.editDone);
+    const supportsBefore = (await tx.select({ unitId: taskSupports.unitId }).from(taskSupports).where(eq(taskSupports.taskId, id))).map((r) => r.unitId).sort((a, b) => a - b);
+    const supportsAfter = [...new Set(edit.supportUnitIds)].sort((a, b) => a - b);
+    const ruleBefore = normalRule(ruleOf(task));
+    const ruleAfter = normalRule(edit.deadline);
+    const deadlineUnchanged = sameRule(ruleBefore, ruleAfter);
+    const input: TaskInput = { ...edit, supportUnitIds: supportsAfter, title: edit.title.normalize('NFC').replace(/\s+/g, ' ').trim(), description: edit.description.trim(), parentId: task.parentId, documentId: task.documentId, item: task.item, assigningUnitId: task.assigningUnitId };
+    const kept = new Set<number>([...(task.leadUnitId ? [task.leadUnitId] : []), ...supportsBefore]);
+    const [errors] = await checkTasks(tx, [input], { now: opts.now, locale, editing: { deadlineUnchanged, keptUnitIds: kept } });
+    const children = await tx.select().from(tasks).where(eq(tasks.parentId, id));
+    if (children.length && (input.leadUnitId !== task.leadUnitId || input.memberPersonId !== task.memberPersonId)) errors!.leadUnitId ??= m.errors.leadHasSubtasks;
+    const ownDue = fixedDue(ruleAfter);
+    if (!deadlineUnchanged && ownDue) {
+      const later = children.map((c) => ({ c, due: fixedDue(ruleOf(c)) })).filter((x) => x.due && x.due.getTime() > ownDue.getTime());
+      if (later.length) errors!.dueDate ??= m.errors.beforeSubtask(formatDueShort(ruleOf(later[0]!.c)));
+    }
+    const problems = Object.entries(errors!);
+    if (problems.length) {
+      const [field, message] = problems[0]!;
+      throw invalid(message, { field, errors: errors! });
+    }
+
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const changed: EditField[] = [];
+    const note = (field: EditField, b: unknown, a: unknown) => {
+      if (JSON.stringify(b) === JSON.stringify(a)) return;
+      changed.push(field);
+      before[field] = b;
+      after[field] = a;
+    };
+    note('title', task.title, input.title);
+    note('description', task.description, input.description);
+    note('leadUnitId', task.leadUnitId, input.leadUnitId);
+    note('memberPersonId', task.memberPersonId, input.memberPersonId);
+    note('supportUnitIds', supportsBefore, supportsAfter);
+    if (!deadlineUnchanged) note('deadline', ruleBefore, ruleAfter);
+    note('priority', task.priority, input.priority);
+    if (changed.length === 0) return { task, changed };
+
+    const [row] = await tx
+      .update(tasks)
+      .set({
+        title: input.title,
+        description: input.description,
+        leadUnitId: input.leadUnitId,
+        memberPersonId: input.memberPersonId,
+        deadlineKind: ruleAfter.kind,
+        dueDate: ruleAfter.dueDate,
+        dueTime: ruleAfter.dueTime,
+        recurWeekday: ruleAfter.recurWeekday,
+        recurMonthday: ruleAfter.recurMonthday,
+        recurUntil: ruleAfter.recurUntil,
+        priority: input.priority,
+        updatedAt: opts.now,
+      })
+      .where(eq(tasks.id, id))
+      .returning();
+    const removed = supportsBefore.filter((u) => !supportsAfter.includes(u));
+    const added = supportsAfter.filter((u) => !supportsBefore.includes(u));
+    if (removed.length) await tx.delete(taskSupports).where(and(eq(taskSupports.taskId, id), inArray(taskSupports.unitId, removed)));
+    if (added.length) await tx.insert(taskSupports).values(added.map((unitId) => ({ taskId: id, unitId })));
+    await audit(tx, who, { action: 'task.update', entityType: 'task', entityId: id, unitId: task.assigningUnitId, before, after });
+    const newLead = input.leadUnitId != null && input.leadUnitId !== task.leadUnitId ? input.leadUnitId : null;
+    const newMember = input.memberPersonId != null && input.memberPersonId !== task.memberPersonId ? input.memberPersonId : null;
+    if (newLead != null || newMember != null || added.length) {
+      const [assigning] = await tx.select({ name: units.name }).from(units).where(eq(units.id, task.assigningUnitId));
+      await noticeAdded(tx, who, row!, { leadUnitId: newLead, memberPersonId: newMember, supportUnitIds: added }, assigning?.name ?? '');
+    }
+    return { task: row!, changed };
   });
 }
 

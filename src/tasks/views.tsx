@@ -5,6 +5,7 @@ import type { ComponentChildren } from 'preact';
 import type { RequestContext } from '../core/http/context.ts';
 import type { FieldErrors, FormValues } from '../core/http/forms.ts';
 import { Layout } from '../core/layout/Layout.tsx';
+import { assetUrl } from '../core/layout/assets.ts';
 import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, Pager, SelectField } from '../core/layout/components.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../core/i18n/i18n.ts';
 import type { Unit, UnitKind } from '../org/schema.ts';
@@ -54,7 +55,29 @@ function Frame(p: { id: string; label: string; hint?: string | undefined; error?
 
 const describedBy = (id: string, hint: unknown, error: unknown) => [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
 
-/** A unit picker grouped by tree (party / state and front), single or multiple. */
+/**
+ * A box that narrows a unit list as one types (static/unit-filter.js): hidden until the script
+ * shows it, so without JavaScript the plain list is all there is.
+ */
+function UnitFilter(p: { rc: RequestContext; selectId: string; label: string }) {
+  const m = tm(p.rc);
+  const id = `${p.selectId}-filter`;
+  return (
+    <div class="unit-filter" hidden data-unit-filter={p.selectId} data-none={m.fields.filterNone} data-one={m.fields.filterOne} data-many={m.fields.filterMany}>
+      <label for={id}>{m.fields.filter(p.label)}</label>
+      <p class="hint" id={`${id}-hint`}>
+        {m.fields.filterHint}
+      </p>
+      <input type="search" id={id} autocomplete="off" spellcheck={false} aria-controls={p.selectId} aria-describedby={`${id}-hint ${id}-count`} />
+      <p class="hint" id={`${id}-count`} role="status" aria-live="polite"></p>
+    </div>
+  );
+}
+
+/** The script behind UnitFilter, once per page that has unit pickers. */
+export const UnitFilterScript = () => <script src={assetUrl('unit-filter.js')} defer></script>;
+
+/** A unit picker grouped by tree (party / state and front), single or multiple, with a filter box. */
 function UnitSelect(p: { name: string; label: string; hint?: string; units: UnitCandidate[]; selected: number[]; errors?: FieldErrors | undefined; multiple?: boolean; blank?: string; rc: RequestContext }) {
   const id = `f-${p.name}`;
   const error = p.errors?.[p.name];
@@ -65,6 +88,7 @@ function UnitSelect(p: { name: string; label: string; hint?: string; units: Unit
   const indent = (u: UnitCandidate) => '\u00a0\u00a0'.repeat(Math.min(u.depth, 3));
   return (
     <Frame id={id} label={p.label} hint={p.hint} error={error}>
+      {p.units.length > 8 ? <UnitFilter rc={p.rc} selectId={id} label={p.label} /> : null}
       <select id={id} name={p.name} multiple={p.multiple} size={p.multiple ? 6 : undefined} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, p.hint, error)}>
         {p.multiple ? null : <option value="">{p.blank ?? tm(p.rc).fields.none}</option>}
         {groups
@@ -286,6 +310,43 @@ export function NewTaskPage(p: { rc: RequestContext; assigning: Unit; action: st
           {m.newTask.submit}
         </button>
       </Form>
+      <UnitFilterScript />
+    </Layout>
+  );
+}
+
+/** Editing a task: the creation form, filled in, without "every lower unit of a kind". */
+export function EditTaskPage(p: { rc: RequestContext; taskId: number; taskTitle: string; assigning: Unit; values: FormValues; errors?: FieldErrors | undefined; choices: TaskFormChoices; parent?: { id: number; title: string } | null }) {
+  const { rc } = p;
+  const m = tm(rc);
+  return (
+    <Layout rc={rc} title={m.task.edit}>
+      <Breadcrumbs items={[{ href: '/tasks', label: m.nav.tasks }, ...(p.parent ? [{ href: `/tasks/${p.parent.id}`, label: p.parent.title }] : []), { href: `/tasks/${p.taskId}`, label: p.taskTitle }, { label: m.task.edit }]} />
+      <h1>{m.task.edit}</h1>
+      <dl class="record">
+        <dt>{m.fields.assigningUnit}</dt>
+        <dd>{p.assigning.name}</dd>
+        {p.parent ? (
+          <>
+            <dt>{m.task.parent}</dt>
+            <dd>{p.parent.title}</dd>
+          </>
+        ) : null}
+      </dl>
+      <p class="hint">{m.task.editHint}</p>
+      <ErrorSummary rc={rc} errors={p.errors} />
+      <Form rc={rc} action={`/tasks/${p.taskId}/edit`} id="task-form">
+        <TaskFields rc={rc} prefix="" values={p.values} errors={p.errors} choices={p.choices} />
+        <div class="actions">
+          <button type="submit" class="primary">
+            {m.task.editSubmit}
+          </button>
+          <a class="button" href={`/tasks/${p.taskId}`}>
+            {m.task.cancel}
+          </a>
+        </div>
+      </Form>
+      <UnitFilterScript />
     </Layout>
   );
 }
@@ -342,6 +403,7 @@ export function FromDocumentPage(p: { rc: RequestContext; document: { id: number
               {m.fromDocument.submit}
             </button>
           </Form>
+          <UnitFilterScript />
         </>
       )}
     </Layout>
@@ -356,6 +418,8 @@ export type TaskPageProps = {
   state: DeadlineState;
   reports: ReportView[];
   canManage: boolean;
+  /** May edit the task (the assigning unit's staff; not once it is done). */
+  canEdit: boolean;
   canSplit: boolean;
   canBoard: boolean;
   /** Units the actor may report for (empty: cannot report; [null]: as the member). */
@@ -448,6 +512,13 @@ export function TaskPage(p: TaskPageProps) {
         </div>
       ) : null}
 
+      {p.canEdit ? (
+        <p class="actions no-print">
+          <a class="button" href={`/tasks/${t.id}/edit`}>
+            {m.task.edit}
+          </a>
+        </p>
+      ) : null}
       {p.canManage ? (
         <details>
           <summary>{m.task.changeStatus}</summary>

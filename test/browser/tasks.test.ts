@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { axe, describeViolations, launchBrowser, liveServer, login, type LiveServer } from '../kit/browser.ts';
-import { unitByCode } from '../kit/demo.ts';
+import { accountByLogin, unitByCode, unitByName } from '../kit/demo.ts';
 import { documents } from '../../src/documents/schema.ts';
 import { setClock } from '../../src/tasks/clock.ts';
+import { createTasks } from '../../src/tasks/tasks.ts';
 
 let browser: Browser;
 let server: LiveServer;
@@ -120,4 +121,84 @@ test('seed 001 becomes tasks for the units it names; the state body reports; Ban
   await noSidewaysScroll(phone, 'the board on a phone');
   await noViolations(phone, 'the board on a phone');
   for (const p of [clerk, stttt, phone]) await p.context().close();
+});
+
+test('the assigning office edits a task on a phone: finds a supporting unit with the filter, moves the deadline; without JavaScript the form still works', async () => {
+  setClock(vn('2021-08-27T10:00:00'));
+  const db = server.database.db;
+  const [task] = await createTasks(
+    db,
+    { accountId: (await accountByLogin(db, 'vanthu.tinhuy')).id },
+    [{ parentId: null, documentId: null, item: null, assigningUnitId: (await unitByCode(db, 'TB')).id, leadUnitId: (await unitByName(db, 'Ban Tuyên giáo Tỉnh ủy')).id, supportUnitIds: [], memberPersonId: null, title: 'Mở chuyên mục phòng, chống dịch', description: '', deadline: { kind: 'date', dueDate: '2021-09-15', dueTime: null, recurWeekday: null, recurMonthday: null, recurUntil: null }, priority: 'normal' }],
+    { now: vn('2021-08-27T10:00:00') },
+  );
+  // The real content security policy: the filter script must load as the server serves it.
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  await login(page, server.url, 'vanthu.tinhuy');
+  await page.goto(`${server.url}/tasks/${task!.id}`);
+  await page.getByRole('link', { name: 'Sửa nhiệm vụ' }).click();
+  await page.getByRole('heading', { name: 'Sửa nhiệm vụ' }).waitFor();
+  assert.equal(await page.getByLabel('Ngày hạn / áp dụng từ ngày').inputValue(), '15/09/2021', 'the form comes filled in');
+  // The filter box appears with JavaScript; typed without accents, it narrows the list.
+  const filter = page.getByLabel('Tìm trong danh sách “Đơn vị phối hợp”');
+  await filter.waitFor();
+  await noViolations(page, 'the edit form');
+  await noSidewaysScroll(page, 'the edit form on a phone');
+  const supports = page.locator('#f-supportUnitIds');
+  const before = await supports.locator('option').count();
+  await filter.fill('so thong tin');
+  await page.waitForFunction(() => document.querySelectorAll('#f-supportUnitIds option').length === 1);
+  await page.locator('#f-supportUnitIds-filter-count').getByText('1 đơn vị khớp.').waitFor();
+  assert.deepEqual((await supports.locator('option').allTextContents()).map((x) => x.trim()), ['Sở Thông tin và Truyền thông']);
+  await supports.selectOption({ label: '\u00a0\u00a0Sở Thông tin và Truyền thông' });
+  // Narrowing again never drops what was chosen; clearing the box brings the whole list back.
+  await filter.fill('bao thai');
+  await page.waitForFunction(() => document.querySelectorAll('#f-supportUnitIds option').length === 2);
+  assert.equal((await page.locator('#f-supportUnitIds-filter-count').textContent())?.trim(), '1 đơn vị khớp.', 'the chosen unit is kept but not counted as a match');
+  assert.deepEqual((await supports.locator('option').allTextContents()).map((x) => x.trim()), ['Sở Thông tin và Truyền thông', 'Báo Thái Bình']);
+  await filter.fill('khong co don vi nao');
+  await page.getByText('Không có đơn vị nào khớp.').waitFor();
+  await noViolations(page, 'the edit form, filtered to nothing');
+  await filter.fill('');
+  await page.waitForFunction((n) => document.querySelectorAll('#f-supportUnitIds option').length === n, before);
+  // Enter in the filter box does not send the form.
+  await filter.press('Enter');
+  assert.match(page.url(), /\/edit$/);
+  await page.getByLabel('Thời hạn', { exact: true }).selectOption('datetime');
+  await page.getByLabel('Ngày hạn / áp dụng từ ngày').fill('20/09/2021');
+  await page.getByLabel('Giờ hạn (ví dụ 15:00)').fill('15:00');
+  await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await page.getByText('Đã lưu nhiệm vụ.').waitFor();
+  const record = await page.locator('dl.record').innerText();
+  assert.match(record, /Trước 15:00 ngày 20\/09\/2021/);
+  assert.match(record, /Sở Thông tin và Truyền thông/);
+  await noViolations(page, 'the task page after the edit');
+
+  // Without JavaScript: no filter box, the plain list, and the same refusal and save.
+  const noJs = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState(), viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
+  noJs.setDefaultTimeout(30_000);
+  const plain = await noJs.newPage();
+  await plain.goto(`${server.url}/tasks/${task!.id}/edit`);
+  await plain.getByRole('heading', { name: 'Sửa nhiệm vụ' }).waitFor();
+  assert.equal(await plain.getByLabel('Tìm trong danh sách “Đơn vị phối hợp”').isVisible(), false);
+  await plain.getByLabel('Ngày hạn / áp dụng từ ngày').fill('20/08/2021');
+  await plain.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await plain.getByText('Thời hạn này đã qua: hãy chọn một thời điểm sắp tới.').first().waitFor();
+  // axe needs JavaScript: the refused form, rendered again in a context that has it.
+  const withJs = await browser.newContext({ storageState: await noJs.storageState(), viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
+  withJs.setDefaultTimeout(30_000);
+  const same = await withJs.newPage();
+  await same.goto(`${server.url}/tasks/${task!.id}/edit`);
+  await same.getByLabel('Ngày hạn / áp dụng từ ngày').fill('20/08/2021');
+  await same.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await same.getByText('Thời hạn này đã qua: hãy chọn một thời điểm sắp tới.').first().waitFor();
+  await noViolations(same, 'the refused edit');
+  await noSidewaysScroll(same, 'the refused edit on a phone');
+  await plain.getByLabel('Ngày hạn / áp dụng từ ngày').fill('25/09/2021');
+  await plain.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await plain.getByText('Đã lưu nhiệm vụ.').waitFor();
+  assert.match(await plain.locator('dl.record').innerText(), /Trước 15:00 ngày 25\/09\/2021/);
+  for (const c of [context, noJs, withJs]) await c.close();
 });

@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'role.grant',
   'role.revoke',
   'task.create',
+  'task.update',
   'task.status',
   'task.report',
   'task.review',

@@ -37,6 +37,7 @@ const LABELS: Partial<Record<AuditAction, [vi: string, en: string]>> = {
   'role.grant': ['Giao vai trò', 'Role granted'],
   'role.revoke': ['Thu hồi vai trò', 'Role revoked'],
   'task.create': ['Giao nhiệm vụ', 'Task assigned'],
+  'task.update': ['Sửa nhiệm vụ', 'Task edited'],
   'task.status': ['Đổi tình trạng nhiệm vụ', 'Task status changed'],
   'task.report': ['Báo cáo tiến độ nhiệm vụ', 'Task progress reported'],
   'task.review': ['Xem xét báo cáo tiến độ', 'Progress report reviewed'],

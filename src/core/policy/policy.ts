@@ -191,7 +191,7 @@ const RULES = {
   // seen by the staff of its assigning unit, of its lead and supporting units, and its member.
   'task.list': rule('self', () => true),
   'task.view': rule('task', (a, t) => taskAssigner(a, t) || taskDoer(a, t) || isAssignee(a, t)),
-  /** Change its status, accept or return its reports: the assigning unit's staff. */
+  /** Edit it, change its status, accept or return its reports: the assigning unit's staff (those who may assign in its name). */
   'task.manage': rule('task', (a, t) => taskAssigner(a, t)),
   /** Report progress: the lead and supporting units' staff, the member (or their cell's leaders on their behalf). */
   'task.report': strictRule('task', (a, t) => taskDoer(a, t) || isAssignee(a, t)),
