@@ -15,6 +15,7 @@ import { meetingsFeature } from './meetings/routes.tsx';
 import { feedbackFeature } from './feedback/routes.tsx';
 import { notifyFeature } from './core/notify/routes.tsx';
 import { distributionFeature } from './distribution/routes.tsx';
+import { packetFeature } from './distribution/packet-routes.tsx';
 import { memberSearchFeature } from './distribution/find-routes.tsx';
 
 export function allFeatures(): Feature[] {
@@ -37,6 +38,7 @@ export function allFeatures(): Feature[] {
     notifyFeature,
     tasksFeature,
     reportsFeature,
+    packetFeature,
   );
   return list;
 }

@@ -64,6 +64,7 @@ import { evaluationLinks, evaluationRoutes } from './evaluation-routes.tsx';
 import { evaluationMessages } from './evaluation-messages.ts';
 import { addUnitSection } from '../org/routes.tsx';
 import { UnitMeetingsSection } from './views.tsx';
+import { packetLink } from '../distribution/packet-routes.tsx';
 
 /** On a cell's page: its next meeting; on a committee's page: the roll-ups of the cells below. */
 async function unitSection(rc: RequestContext, unit: Unit) {
@@ -305,6 +306,7 @@ export function meetingRoutes(app: FastifyInstance, ext: RoomExtension | null = 
         perms={permsOf(rc, res)}
         questions={parts.questions}
         minutesLink={parts.minutesLink}
+        packetLink={packetLink(rc, unit, meeting)}
         version={`${meeting.status}|${parts.version ?? ''}`}
         {...extra}
       />

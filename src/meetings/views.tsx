@@ -235,6 +235,8 @@ export function MeetingPage(p: {
   perms: MeetingPerms;
   questions?: ComponentChildren;
   minutesLink?: ComponentChildren;
+  /** The print packet's link (src/distribution/packet-routes.tsx), for those who may print it. */
+  packetLink?: ComponentChildren;
   version: string;
   errors?: FieldErrors;
   values?: FormValues;
@@ -348,6 +350,7 @@ export function MeetingPage(p: {
       </section>
       <section aria-labelledby="h-materials">
         <h2 id="h-materials">{m.room.materials}</h2>
+        {p.packetLink}
         {p.materials.length === 0 ? <p>{m.room.noMaterials}</p> : null}
         <ul class="list">
           {p.materials.map((x) => (

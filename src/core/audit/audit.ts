@@ -57,6 +57,7 @@ export const AUDIT_ACTIONS = [
   'publication.confirm',
   'publication.record_in_person',
   'publication.mark',
+  'publication.print_packet',
   'meeting.schedule',
   'meeting.update',
   'meeting.cancel',

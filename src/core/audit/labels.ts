@@ -55,6 +55,7 @@ const LABELS: Partial<Record<AuditAction, [vi: string, en: string]>> = {
   'publication.confirm': ['Xác nhận đã đọc, đã nghiên cứu', 'Reading or study confirmed'],
   'publication.record_in_person': ['Ghi nhận đã phổ biến trực tiếp', 'Recorded as disseminated in person'],
   'publication.mark': ['Đánh dấu, ghi chú văn bản', 'Bookmark or note changed'],
+  'publication.print_packet': ['In tài liệu sinh hoạt chi bộ', 'Meeting packet printed'],
   'meeting.schedule': ['Lên lịch sinh hoạt chi bộ', 'Cell meeting scheduled'],
   'meeting.update': ['Sửa thông tin buổi sinh hoạt', 'Cell meeting updated'],
   'meeting.cancel': ['Hủy buổi sinh hoạt', 'Cell meeting cancelled'],

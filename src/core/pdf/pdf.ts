@@ -9,9 +9,12 @@ export const FONTS = { regular: path.join(FONT_DIR, 'BeVietnamPro_400Regular.ttf
 
 export type Pdf = InstanceType<typeof PDFDocument>;
 
-/** A new A4 document with the Vietnamese fonts registered as "regular" and "bold". */
-export function createPdf(opts: { title: string; size?: string | [number, number]; margin?: number; landscape?: boolean }): Pdf {
-  const doc = new PDFDocument({ size: opts.size ?? 'A4', margin: opts.margin ?? 56, layout: opts.landscape ? 'landscape' : 'portrait', info: { Title: opts.title, Producer: 'Sổ tay', Creator: 'Sổ tay' }, autoFirstPage: true });
+/**
+ * A new A4 document with the Vietnamese fonts registered as "regular" and "bold". `bufferPages`
+ * keeps every page open until the end, so page numbers ("Trang 2/7") can be written last.
+ */
+export function createPdf(opts: { title: string; size?: string | [number, number]; margin?: number; landscape?: boolean; bufferPages?: boolean }): Pdf {
+  const doc = new PDFDocument({ size: opts.size ?? 'A4', margin: opts.margin ?? 56, layout: opts.landscape ? 'landscape' : 'portrait', info: { Title: opts.title, Producer: 'Sổ tay', Creator: 'Sổ tay' }, autoFirstPage: true, bufferPages: opts.bufferPages ?? false });
   doc.registerFont('regular', FONTS.regular);
   doc.registerFont('bold', FONTS.bold);
   doc.font('regular');

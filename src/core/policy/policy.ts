@@ -237,6 +237,8 @@ const RULES = {
   'publication.rates': rule('publication', (a, p) => readingRatesRoots(a, p).length > 0),
   /** Record "disseminated in person" for members of a cell without a phone: its leaders and the committees above. */
   'publication.record_in_person': rule('unit', (a, u) => u.kind === 'cell' && holdsOver(a, [...CELL_LEADERS, ...MANAGERS], u.path)),
+  /** Print the meeting packet (documents in large type and the sign-off sheet with the members' names): the cell's secretary and deputy. */
+  'publication.print_packet': rule('unit', (a, u) => u.kind === 'cell' && holdsOver(a, CELL_LEADERS, u.path)),
 
   // Cell meetings (src/meetings): the cell's members and leaders, and the committees above it.
   'meeting.list': rule('unit', (a, u) => u.kind === 'cell' && (attends(a, u.path) || holdsOver(a, UNIT_LEADERS, u.path))),
