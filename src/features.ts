@@ -2,6 +2,7 @@
 import type { Feature } from './core/feature.ts';
 import { authRoutes } from './core/auth/routes.tsx';
 import { homeFeature } from './core/home.tsx';
+import { offlineFeature } from './core/offline/routes.tsx';
 import { orgFeature } from './org/routes.tsx';
 import { sessionJobs } from './core/auth/jobs.ts';
 import { peopleFeature } from './people/routes.tsx';
@@ -23,6 +24,7 @@ export function allFeatures(): Feature[] {
   list.push(
     { name: 'account', routes: authRoutes, jobs: sessionJobs },
     homeFeature(() => list),
+    offlineFeature(() => list),
     // First among the tiles: "Văn bản mới" is what a member opens the handbook for.
     distributionFeature,
     orgFeature,

@@ -25,6 +25,8 @@ const PUBLIC = new Set([
   'POST /login/card/:token',
   'POST /logout',
   'GET /sw.js',
+  'GET /manifest.webmanifest',
+  'GET /offline',
 ]);
 
 const concrete = (url: string) => url.replace(/:(\w+)/g, (_m, name: string) => (name === 'token' || name === 'name' ? 'x' : '1'));

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RequestContext } from './http/context.ts';
 import type { JobQueue } from './jobs/queue.ts';
+import type { OfflinePages } from './offline/offline.ts';
 
 export type HomeTile = { href: string; icon: string; label: string; sub?: string; count?: number };
 export type AdminLink = { href: string; label: string; description: string };
@@ -17,4 +18,6 @@ export type Feature = {
   /** Links in the site navigation of every page; synchronous (pages render synchronously), so decide from `rc.actor` alone. */
   navLinks?: (rc: RequestContext) => NavLink[];
   jobs?: (queue: JobQueue) => void | Promise<void>;
+  /** Pages of the logged-in person the service worker keeps for reading offline (their own only). */
+  offlinePages?: (rc: RequestContext) => Promise<OfflinePages> | OfflinePages;
 };

@@ -6,6 +6,7 @@ import { sendPage } from './http/render.ts';
 import type { RequestContext } from './http/context.ts';
 import { Layout } from './layout/Layout.tsx';
 import { can } from './policy/policy.ts';
+import { keepOffline } from './offline/offline.ts';
 
 export function HomePage(props: { rc: RequestContext; tiles: HomeTile[] }) {
   const { rc } = props;
@@ -51,6 +52,7 @@ export function homeFeature(features: () => Feature[]): Feature {
           for (const f of features()) if (f.homeTiles) tiles.push(...(await f.homeTiles(rc)));
           tiles.push({ href: '/account', icon: '👤', label: rc.t.home.tiles.account });
           if (can(rc.actor, 'admin.enter', { type: 'self' })) tiles.push({ href: '/admin', icon: '⚙', label: rc.t.home.tiles.admin });
+          keepOffline(reply, rc);
           return sendPage(reply, <HomePage rc={rc} tiles={tiles} />);
         },
       });

@@ -22,6 +22,7 @@ import { orgMessages } from '../org/messages.ts';
 import { documentMessages } from '../documents/messages.ts';
 import { getAttachment, listAttachments } from '../documents/documents.ts';
 import { visibleSql } from '../documents/search.ts';
+import { isPrecache, keepOffline } from '../core/offline/offline.ts';
 import { distributionMessages } from './messages.ts';
 import { AUDIENCE_ROLES, REQUIREMENTS, type AudienceRole, type Requirement } from './schema.ts';
 import {
@@ -321,6 +322,8 @@ const publishBody = z.object({
 type PublishBody = z.infer<typeof publishBody>;
 const studyBody = z.object({ reflection: z.string().max(100_000).optional() }).optional();
 const inPersonBody = z.object({ cellId: z.number().int().positive().max(MAX_ID), personIds: z.array(z.number().int().positive().max(MAX_ID)).max(1000) });
+/** At most this many unread, and as many bookmarked, publications are kept for reading offline. */
+const OFFLINE_MAX = 30;
 const IDEMPOTENT = ' Accepts an Idempotency-Key header: a replay (an offline queue) gets the first answer back and changes nothing.';
 
 async function publicationPayload(rc: RequestContext, pubId: number) {
@@ -362,6 +365,13 @@ export const distributionFeature: Feature = {
     const n = await countPending(rc.db, a);
     return [{ href: '/reading', icon: '📰', label: m.tile.label, sub: m.tile.sub(n), ...(n ? { count: n } : {}) }];
   },
+  // Kept on the phone for reading offline: the lists, and the member's own unread and bookmarked publications.
+  offlinePages: async (rc) => {
+    const a = rc.actor;
+    if (!a) return {};
+    const [pending, saved] = await Promise.all([listMine(rc.db, a, { filter: 'pending', pageSize: OFFLINE_MAX }), listMine(rc.db, a, { filter: 'saved', pageSize: OFFLINE_MAX })]);
+    return { pages: ['/reading', '/reading?filter=saved'], documents: [...new Set([...pending.items, ...saved.items].map((i) => `/reading/${i.id}`))] };
+  },
   routes: (app: FastifyInstance) => {
     // The unit page (src/org) shows what reaches the unit.
     addUnitSection(app, async (rc, unit) => {
@@ -384,6 +394,7 @@ export const distributionFeature: Feature = {
       handler: async (req, reply, rc) => {
         const page = req.query.page ?? 1;
         const { items, hasMore } = await listMine(rc.db, rc.actor!, { filter: req.query.filter, page });
+        keepOffline(reply, rc);
         return sendPage(reply, <MinePage rc={rc} filter={req.query.filter} page={page} items={items} hasMore={hasMore} pending={await countPending(rc.db, rc.actor!)} canPublish={can(rc.actor, 'publication.list_published', { type: 'self' })} />);
       },
     });
@@ -394,8 +405,9 @@ export const distributionFeature: Feature = {
       access: byPub('publication.read'),
       handler: async (req, reply, rc) => {
         const res = (await loadPublicationResource(rc.db, req.params.id))!;
-        // Opening a publication that only asks to be seen is seeing it.
-        if (reachesAudience(rc.actor!, res)) await confirm(rc.db, rc.who, rc.actor!, req.params.id, 'seen', null, rc.locale);
+        // Opening a publication that only asks to be seen is seeing it (the service worker fetching it ahead of time is not).
+        if (reachesAudience(rc.actor!, res) && !isPrecache(req.headers)) await confirm(rc.db, rc.who, rc.actor!, req.params.id, 'seen', null, rc.locale);
+        keepOffline(reply, rc);
         return sendPage(reply, await readingPage(rc, req.params.id));
       },
     });

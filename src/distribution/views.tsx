@@ -270,6 +270,8 @@ export function ReadingPage(p: {
         ) : (
           <>
             <ErrorSummary rc={rc} errors={p.errors} />
+            {/* Said by offline.js: a confirmation kept while offline, or the server's refusal of it. */}
+            <p class="hint" role="status" aria-live="polite" data-offline-status data-page={`/reading/${pub.id}`} data-msg-saved={m.reading.offlineSaved} data-msg-refused={m.reading.offlineRefused}></p>
             {state.readAt ? (
               <p class="done-line">
                 ✔ {pub.requirement === 'none' ? m.reading.seenDone(formatDateTime(state.readAt)) : m.reading.readDone(formatDateTime(state.readAt))}
@@ -284,7 +286,7 @@ export function ReadingPage(p: {
             ) : null}
             {pub.requirement === 'read' && !state.readAt ? (
               <Form rc={rc} action={`/reading/${pub.id}/read`}>
-                <button type="submit" class="primary big">
+                <button type="submit" class="primary big" data-offline={`/api/v1/publications/${pub.id}/read`}>
                   {m.reading.confirmRead}
                 </button>
               </Form>
@@ -293,7 +295,7 @@ export function ReadingPage(p: {
               <>
                 {!state.readAt ? (
                   <Form rc={rc} action={`/reading/${pub.id}/read`}>
-                    <button type="submit" class="big">
+                    <button type="submit" class="big" data-offline={`/api/v1/publications/${pub.id}/read`}>
                       {m.reading.confirmRead}
                     </button>
                   </Form>
@@ -311,7 +313,7 @@ export function ReadingPage(p: {
                       value={p.values?.reflection ?? state.reflection ?? ''}
                       errors={p.errors}
                     />
-                    <button type="submit" class="primary big">
+                    <button type="submit" class="primary big" data-offline={`/api/v1/publications/${pub.id}/study`}>
                       {state.studiedAt ? rc.t.common.save : m.reading.confirmStudy}
                     </button>
                   </Form>

@@ -5,12 +5,14 @@ import type { RequestContext } from '../http/context.ts';
 import { can } from '../policy/policy.ts';
 import { Flash, Form } from './components.tsx';
 import { assetUrl } from './assets.ts';
+import { userTag } from '../offline/offline.ts';
 
 export function Layout(props: { rc: RequestContext; title: string; children: ComponentChildren; description?: string; /** Reload the page every n seconds (progress of a long operation), without JavaScript. */ refreshSeconds?: number }) {
   const { rc } = props;
   const t = rc.t;
   const a = rc.actor;
   const loggedIn = a != null && !rc.session?.pendingSecondFactor;
+  const user = userTag(rc);
   return (
     <html lang={rc.locale} class={`ts-${rc.prefs.textSize}${rc.prefs.contrast ? ' hc' : ''}`}>
       <head>
@@ -21,8 +23,12 @@ export function Layout(props: { rc: RequestContext; title: string; children: Com
         {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <meta name="theme-color" content="#b3261e" />
         <link rel="icon" href={assetUrl('icon.svg')} type="image/svg+xml" />
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <link rel="apple-touch-icon" href={assetUrl('icon-192.png')} />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script src={assetUrl('app.js')} defer></script>
+        {user ? <meta name="sotay-user" content={user} /> : null}
+        {user ? <script src={assetUrl('offline.js')} defer></script> : null}
       </head>
       <body>
         <a class="skip" href="#main">

@@ -31,3 +31,11 @@ export function getAsset(name: string): Asset | undefined {
   if (!/^[a-z0-9-]+\.[a-z]+$/.test(name)) return undefined;
   return load(name);
 }
+
+/** The shell's files of a kind (by extension), for the service worker to keep. */
+export function assetNames(extensions: string[]): string[] {
+  return fs
+    .readdirSync(DIR)
+    .filter((n) => /^[a-z0-9-]+\.[a-z]+$/.test(n) && extensions.includes(path.extname(n)))
+    .sort();
+}

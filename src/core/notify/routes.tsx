@@ -1,6 +1,6 @@
 // Routes of notifications: the member's own inbox and settings (no route names another person:
 // everything is the actor's own), turning Web Push on and off for a device (JSON, from push.js),
-// the sender's delivery pages, the SMS budget, and the service worker.
+// the sender's delivery pages and the SMS budget. The service worker is src/core/offline's.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
@@ -13,7 +13,6 @@ import { loadConfig } from '../config.ts';
 import { can, isSystemAdmin } from '../policy/policy.ts';
 import { loadUnitResource } from '../policy/resources.ts';
 import { DomainError } from '../errors.ts';
-import { getAsset } from '../layout/assets.ts';
 import { people } from '../../people/schema.ts';
 import { ancestors, children, getUnit, roots } from '../../org/tree.ts';
 import type { Unit } from '../../org/schema.ts';
@@ -184,16 +183,6 @@ export const notifyFeature: Feature = {
       const rc = req.rc;
       if (req.method !== 'GET' || !rc?.actor || rc.isApi || req.url.startsWith('/static/') || req.is404) return;
       unreadOf.set(rc, await unreadCount(rc.db, rc.actor.personId));
-    });
-
-    defineRoute(app, {
-      method: 'GET',
-      url: '/sw.js',
-      access: { public: 'the service worker script: a browser fetches it to show push notifications, also when logged out (it holds no data)' },
-      handler: (_req, reply) => {
-        const asset = getAsset('sw.js')!;
-        return reply.type(asset.type).header('cache-control', 'no-cache').header('service-worker-allowed', '/').send(asset.body);
-      },
     });
 
     // The inbox.
