@@ -16,6 +16,7 @@ import { homeMember, publishProvince, rollupProvince } from './scenarios/distrib
 import { notifyScenarios } from './scenarios/notify.ts';
 import { boardDirective4000, reportRollup90d } from './scenarios/tasks-reports.ts';
 import { voteLive200 } from './scenarios/vote-live.ts';
+import { pageWeight } from './scenarios/page-weight.ts';
 
 type Scenario = { name: string; what: string; run: (env: BenchEnv) => Promise<ResultLine[]> };
 
@@ -31,6 +32,7 @@ export const SCENARIOS: Scenario[] = [
   { name: 'home-member', what: 'trang chủ của một đảng viên (ô "Văn bản mới" có số chưa đọc) so với câu đếm số chưa đọc gửi thẳng', run: homeMember },
   { name: 'notify', what: 'thông báo HỎA TỐC cho cả tỉnh: ghi sự kiện, phân phát (hộp thư + SMS), ước tính, gửi SMS — so với câu SQL/HTTP trần', run: notifyScenarios },
   { name: 'board-directive-4000', what: 'bảng theo dõi một văn bản giao cho 4.000 đơn vị (trang, .xlsx) so với cùng các câu SQL gửi thẳng (PostgreSQL)', run: boardDirective4000 },
+  { name: 'page-weight', what: 'dung lượng tải về (nén) của trang chủ và trang đọc văn bản của một đảng viên, đo trong chromium, lần đầu và lần sau, so với ngưỡng 50 KB', run: pageWeight },
   { name: 'vote-live-200', what: '200 đảng viên biểu quyết qua hai phiên bản ứng dụng chung một PostgreSQL: từ lúc gửi đến lúc phòng họp hiện phiếu, so với pg_notify trần', run: voteLive200 },
   { name: 'report-rollup-90d', what: 'tổng hợp báo cáo hằng ngày của mọi xã cấp tỉnh trong 90 ngày (API, trang) so với cùng câu SQL gửi thẳng (PostgreSQL)', run: reportRollup90d },
 ];
@@ -58,6 +60,9 @@ function tableRow(r: ResultLine): string[] {
     const extra = typeof r.p50_ms === 'number' ? ` (p50 ${fmt(r.p50_ms)} ms, p95 ${fmt(r.p95_ms)} ms)` : '';
     const bextra = typeof r.baseline_p50_ms === 'number' ? ` (p50 ${fmt(r.baseline_p50_ms)} ms)` : '';
     return [r.scenario, r.db, detail, String(r.n), `${fmt(v)} ${unit}${extra}`, `${fmt(b)} ${unit}${bextra}`, `${fmt(b / v)}× chậm hơn`];
+  }
+  if (typeof r.bytes === 'number' && r.p50_ms === undefined) {
+    return [r.scenario, r.db, `${r.path}: ${r.requests} yêu cầu`, String(r.n), `${fmt(r.bytes / 1024)} KB (lần sau ${fmt(Number(r.warm_bytes) / 1024)} KB)`, `ngưỡng ${fmt(Number(r.budget_bytes) / 1024)} KB`, r.under_budget ? 'dưới ngưỡng' : 'vượt ngưỡng'];
   }
   const p50 = Number(r.p50_ms);
   const b50 = Number(r.baseline_p50_ms);
