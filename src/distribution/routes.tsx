@@ -146,8 +146,11 @@ function readPublishForm(rc: RequestContext, unitId: number, body: unknown): { i
 
 async function publishPage(rc: RequestContext, unit: Unit, values: FormValues, audience: string[], errors?: FieldErrors) {
   const kids = await children(rc.db, unit.id);
+  // One level deeper too, so that a province can send to one commune without the rest of its district.
+  const grandchildren = new Map<number, Unit[]>();
+  for (const k of kids) if (k.kind !== 'cell') grandchildren.set(k.id, await children(rc.db, k.id));
   const wanted = values.document ? Number(values.document) : undefined;
-  return <PublishFormPage rc={rc} unit={unit} children={kids} documents={await publishableDocuments(rc, wanted)} values={values} audience={audience} {...(errors ? { errors } : {})} />;
+  return <PublishFormPage rc={rc} unit={unit} children={kids} grandchildren={grandchildren} documents={await publishableDocuments(rc, wanted)} values={values} audience={audience} {...(errors ? { errors } : {})} />;
 }
 
 async function readingPage(rc: RequestContext, pubId: number, extra: { errors?: FieldErrors; values?: FormValues } = {}) {

@@ -374,6 +374,8 @@ export type PublishFormProps = {
   rc: RequestContext;
   unit: Unit;
   children: Unit[];
+  /** The units below each child (not below cells), to choose one without its siblings. */
+  grandchildren?: Map<number, Unit[]>;
   documents: { id: number; label: string }[];
   values: FormValues;
   /** The audience units ticked. */
@@ -449,12 +451,28 @@ export function PublishFormPage(p: PublishFormProps) {
               {audienceError}
             </p>
           ) : null}
-          {[unit, ...p.children].map((u, i) => (
-            <div class="check" key={u.id}>
-              <input type="checkbox" id={i === 0 ? 'f-audience' : `f-audience-${u.id}`} name="audience" value={String(u.id)} checked={chosen.has(String(u.id))} />
-              <label for={i === 0 ? 'f-audience' : `f-audience-${u.id}`}>{i === 0 ? m.publish.wholeUnit(u.name) : u.name}</label>
-            </div>
-          ))}
+          {[unit, ...p.children].map((u, i) => {
+            const below = i === 0 ? [] : (p.grandchildren?.get(u.id) ?? []);
+            return (
+              <div key={u.id}>
+                <div class="check">
+                  <input type="checkbox" id={i === 0 ? 'f-audience' : `f-audience-${u.id}`} name="audience" value={String(u.id)} checked={chosen.has(String(u.id))} />
+                  <label for={i === 0 ? 'f-audience' : `f-audience-${u.id}`}>{i === 0 ? m.publish.wholeUnit(u.name) : u.name}</label>
+                </div>
+                {below.length > 0 ? (
+                  <details class="sub-units" open={below.some((g) => chosen.has(String(g.id)))}>
+                    <summary>{m.publish.deeper(u.name, below.length)}</summary>
+                    {below.map((g) => (
+                      <div class="check" key={g.id}>
+                        <input type="checkbox" id={`f-audience-${g.id}`} name="audience" value={String(g.id)} checked={chosen.has(String(g.id))} />
+                        <label for={`f-audience-${g.id}`}>{g.name}</label>
+                      </div>
+                    ))}
+                  </details>
+                ) : null}
+              </div>
+            );
+          })}
           <Field name="otherUnits" label={m.publish.otherUnits} hint={m.publish.otherUnitsHint} inputMode="numeric" values={v} errors={p.errors} maxLength={2000} />
         </fieldset>
 
