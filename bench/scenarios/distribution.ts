@@ -106,7 +106,7 @@ export async function publishProvince(env: BenchEnv): Promise<ResultLine[]> {
   await withApp(env, f.publisher.login, f.publisher.password, 61_000, async (client, app) => {
     for (const [audience, unitIds] of cases) {
       let i = 0;
-      const body = () => JSON.stringify({ unitId: province.root.id, announcement: { title: `Công điện đo hiệu năng ${++i}`, body: 'Triển khai đến các chi bộ trong toàn Đảng bộ tỉnh.' }, audienceUnitIds: unitIds, requirement: 'read' });
+      const body = () => JSON.stringify({ unitId: province.root.id, announcement: { title: `Công điện đo hiệu năng ${++i}`, body: 'Triển khai đến các chi bộ trong toàn Đảng bộ tỉnh.' }, audienceUnitIds: unitIds, requirement: 'read', confirm: true });
       const viaApp = async () => {
         const res = await app.inject({ method: 'POST', url: '/api/v1/publications', payload: body(), remoteAddress: clientIp(61_000), headers: { 'content-type': 'application/json', 'x-csrf-token': client.csrf, cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
         if (res.statusCode !== 201) throw new Error(`bench: publish answered ${res.statusCode}: ${res.body.slice(0, 300)}`);

@@ -102,6 +102,8 @@ export const distributionMessages = defineMessages(
       audience: 'Gửi đến',
       audienceHint: 'Chọn một hoặc nhiều đơn vị: văn bản đến mọi chi bộ, đảng viên trong các đơn vị đó, cả những người vào sau.',
       wholeUnit: (name: string) => `Toàn ${name}`,
+      confirmSend: 'Tôi đã xem số người nhận và chi phí SMS ở trên, xác nhận phát hành',
+      confirmNeeded: 'Kiểm tra số người nhận và chi phí, đánh dấu xác nhận rồi bấm "Phát hành" lần nữa.',
       deeper: (name: string, n: number) => `Chọn riêng đơn vị thuộc ${name} (${n})`,
       otherUnits: 'Đơn vị khác trong phạm vi (mã số, cách nhau bởi dấu phẩy)',
       otherUnitsHint: 'Mã số đơn vị ghi trên trang đơn vị. Bỏ trống nếu đã chọn ở trên.',
@@ -144,6 +146,7 @@ export const distributionMessages = defineMessages(
       peopleEmpty: 'Hãy chọn ít nhất một đảng viên.',
       peopleOutside: 'Có đảng viên không sinh hoạt ở chi bộ này hoặc không thuộc đối tượng của văn bản; không ghi nhận ai cả.',
       notCell: 'Chỉ ghi nhận được cho đảng viên của một chi bộ.',
+      confirmSend: (people: string, sms: string, cost: string) => `Cần xác nhận trước khi phát hành: thông báo sẽ gửi tới ${people} người, trong đó ${sms} tin nhắn SMS, khoảng ${cost} đồng. Gửi lại với "confirm": true.`,
       unitOutside: 'Đơn vị này không nằm trong phạm vi đồng chí được xem.',
     },
     rates: {
@@ -304,6 +307,8 @@ export const distributionMessages = defineMessages(
       audience: 'Send to',
       audienceHint: 'Choose one or more units: it reaches every cell and member in them, including those who join later.',
       wholeUnit: (name: string) => `All of ${name}`,
+      confirmSend: 'I have checked the number of recipients and the SMS cost above and confirm publishing',
+      confirmNeeded: 'Check the number of recipients and the cost, tick the confirmation and press "Publish" again.',
       deeper: (name: string, n: number) => `Choose units within ${name} (${n})`,
       otherUnits: 'Other units in scope (ids, separated by commas)',
       otherUnitsHint: "A unit's id is shown on its page. Leave empty if chosen above.",
@@ -346,6 +351,7 @@ export const distributionMessages = defineMessages(
       peopleEmpty: 'Choose at least one member.',
       peopleOutside: 'Some members do not attend this cell or are not among those the document was sent to; nobody was recorded.',
       notCell: 'Only members of a cell can be recorded.',
+      confirmSend: (people: string, sms: string, cost: string) => `Confirm before publishing: the notice goes to ${people} people, with ${sms} SMS costing about ${cost} đồng. Send again with "confirm": true.`,
       unitOutside: 'This unit is outside what you may see.',
     },
     rates: {

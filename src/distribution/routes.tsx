@@ -3,19 +3,21 @@
 // the unit page and its own page), and the JSON API. Every route is guarded by the policy.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Feature } from '../core/feature.ts';
 import type { RequestContext } from '../core/http/context.ts';
 import { defineRoute, guard, self } from '../core/http/routes.ts';
 import { redirectWithFlash, sendPage } from '../core/http/render.ts';
 import { cleanBody, formValues, type FieldErrors, type FormValues } from '../core/http/forms.ts';
 import { DomainError } from '../core/errors.ts';
-import { formatDate, parseDate } from '../core/i18n/i18n.ts';
+import { formatDate, formatNumber, parseDate } from '../core/i18n/i18n.ts';
 import { queryRows } from '../core/db/client.ts';
 import { can, libraryScope, reachesAudience, readingRatesRoots } from '../core/policy/policy.ts';
 import { loadUnitResource, unitResource } from '../core/policy/resources.ts';
 import { writeXlsx, type Column } from '../core/xlsx/index.ts';
-import type { Unit } from '../org/schema.ts';
+import { units, type Unit } from '../org/schema.ts';
+import { documents } from '../documents/schema.ts';
+import { estimate, needsConfirmation, type Estimate } from '../core/notify/notify.ts';
 import { ancestors, children, getUnit, pathIds } from '../org/tree.ts';
 import { addUnitSection } from '../org/routes.tsx';
 import { orgMessages } from '../org/messages.ts';
@@ -144,13 +146,28 @@ function readPublishForm(rc: RequestContext, unitId: number, body: unknown): { i
   return { input, errors, values: formValues(body), audience: chosen };
 }
 
-async function publishPage(rc: RequestContext, unit: Unit, values: FormValues, audience: string[], errors?: FieldErrors) {
+async function publishPage(rc: RequestContext, unit: Unit, values: FormValues, audience: string[], errors?: FieldErrors, confirm?: Estimate) {
   const kids = await children(rc.db, unit.id);
   // One level deeper too, so that a province can send to one commune without the rest of its district.
   const grandchildren = new Map<number, Unit[]>();
   for (const k of kids) if (k.kind !== 'cell') grandchildren.set(k.id, await children(rc.db, k.id));
   const wanted = values.document ? Number(values.document) : undefined;
-  return <PublishFormPage rc={rc} unit={unit} children={kids} grandchildren={grandchildren} documents={await publishableDocuments(rc, wanted)} values={values} audience={audience} {...(errors ? { errors } : {})} />;
+  return <PublishFormPage rc={rc} unit={unit} children={kids} grandchildren={grandchildren} documents={await publishableDocuments(rc, wanted)} values={values} audience={audience} {...(errors ? { errors } : {})} {...(confirm ? { confirm } : {})} />;
+}
+
+/**
+ * What sending this publication's notice will do, when the sender must confirm it first (an
+ * audience of thousands, or any SMS cost): null when no confirmation is needed, or when the
+ * audience is not within the publishing unit (publish() refuses that with its own message, and
+ * no count of another unit's members is shown).
+ */
+async function sendEstimate(rc: RequestContext, unit: Unit, input: PublishInput): Promise<Estimate | null> {
+  if (input.audienceUnitIds.length === 0) return null;
+  const chosen = await rc.db.select({ id: units.id, path: units.path }).from(units).where(inArray(units.id, input.audienceUnitIds));
+  if (chosen.length !== new Set(input.audienceUnitIds).size || chosen.some((u) => !u.path.startsWith(unit.path))) return null;
+  const [doc] = input.documentId ? await rc.db.select({ urgency: documents.urgency }).from(documents).where(eq(documents.id, input.documentId)) : [];
+  const e = await estimate(rc.db, rc.config.notify, { audience: { unitIds: input.audienceUnitIds, role: input.audienceRole, excludeExempt: input.excludeExempt }, urgency: doc?.urgency ?? null, unitId: unit.id });
+  return needsConfirmation(e) ? e : null;
 }
 
 async function readingPage(rc: RequestContext, pubId: number, extra: { errors?: FieldErrors; values?: FormValues } = {}) {
@@ -321,6 +338,7 @@ const publishBody = z.object({
   reflection: z.boolean().default(false),
   dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
   excludeExempt: z.boolean().default(false),
+  confirm: z.boolean().default(false).describe('Required (true) when the notice goes to 1,000 people or more, or costs SMS: without it the answer is 409 confirmation_required with the count and cost'),
 });
 type PublishBody = z.infer<typeof publishBody>;
 const studyBody = z.object({ reflection: z.string().max(100_000).optional() }).optional();
@@ -528,6 +546,9 @@ export const distributionFeature: Feature = {
         const form = readPublishForm(rc, unit.id, req.body);
         const m = distributionMessages(rc.locale);
         if (Object.keys(form.errors).length) return sendPage(reply, await publishPage(rc, unit, form.values, form.audience, form.errors), 422);
+        // Thousands of people, or SMS that cost money: show the count and the cost, and publish only once confirmed.
+        const confirm = await sendEstimate(rc, unit, form.input);
+        if (confirm && first((req.body as Record<string, unknown>)?.confirmSend) !== 'on') return sendPage(reply, await publishPage(rc, unit, form.values, form.audience, undefined, confirm));
         try {
           const r = await publish(rc.db, rc.who, rc.actor!, form.input, { locale: rc.locale });
           return redirectWithFlash(reply, `/publications/${r.publication.id}`, m.publish.done(r.audience.units.length));
@@ -658,23 +679,22 @@ export const distributionFeature: Feature = {
         const b = req.body;
         const m = distributionMessages(rc.locale).errors;
         if ((b.documentId == null) === (b.announcement == null)) throw new DomainError('invalid', m.what, { field: 'what' });
-        const r = await publish(
-          rc.db,
-          rc.who,
-          rc.actor!,
-          {
-            unitId: b.unitId,
-            documentId: b.documentId ?? null,
-            announcement: b.announcement ?? null,
-            audienceUnitIds: b.audienceUnitIds,
-            audienceRole: b.audienceRole,
-            requirement: b.requirement,
-            reflection: b.reflection,
-            dueOn: b.dueOn ?? null,
-            excludeExempt: b.excludeExempt,
-          },
-          { locale: rc.locale },
-        );
+        const input: PublishInput = {
+          unitId: b.unitId,
+          documentId: b.documentId ?? null,
+          announcement: b.announcement ?? null,
+          audienceUnitIds: b.audienceUnitIds,
+          audienceRole: b.audienceRole,
+          requirement: b.requirement,
+          reflection: b.reflection,
+          dueOn: b.dueOn ?? null,
+          excludeExempt: b.excludeExempt,
+        };
+        if (!b.confirm) {
+          const e = await sendEstimate(rc, await getUnit(rc.db, b.unitId), input);
+          if (e) throw new DomainError('conflict', m.confirmSend(formatNumber(e.recipients, rc.locale), formatNumber(e.channels.sms, rc.locale), formatNumber(e.smsCostVnd, rc.locale)), { code: 'confirmation_required', estimate: e });
+        }
+        const r = await publish(rc.db, rc.who, rc.actor!, input, { locale: rc.locale });
         return reply.code(201).send(await publicationPayload(rc, r.publication.id));
       },
     });

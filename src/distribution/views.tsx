@@ -13,6 +13,8 @@ import type { Unit } from '../org/schema.ts';
 import { documentMessages } from '../documents/messages.ts';
 import { bodyBlocks, UrgencyTag } from '../documents/views.tsx';
 import type { AttachmentInfo } from '../documents/documents.ts';
+import { EstimateBox } from '../core/notify/views.tsx';
+import type { Estimate } from '../core/notify/notify.ts';
 import { distributionMessages, type DistributionMessages } from './messages.ts';
 import { AUDIENCE_ROLES, REQUIREMENTS, type Requirement } from './schema.ts';
 import { LIMITS, type Counts, type MyFilter, type MyPublication, type PublicationView, type PublishedItem, type ReadState, type RollupRow, type RosterRow, type UnitPublication } from './publications.ts';
@@ -376,6 +378,8 @@ export type PublishFormProps = {
   children: Unit[];
   /** The units below each child (not below cells), to choose one without its siblings. */
   grandchildren?: Map<number, Unit[]>;
+  /** The count and cost of the send, when the sender must confirm it before it goes. */
+  confirm?: Estimate;
   documents: { id: number; label: string }[];
   values: FormValues;
   /** The audience units ticked. */
@@ -398,6 +402,11 @@ export function PublishFormPage(p: PublishFormProps) {
         {m.publish.unit}: <strong>{unit.name}</strong>
       </p>
       <ErrorSummary rc={rc} errors={p.errors} labels={labels} />
+      {p.confirm ? (
+        <p class="notice" role="status">
+          <a href="#confirm-send">{m.publish.confirmNeeded}</a>
+        </p>
+      ) : null}
       <Form rc={rc} action={`/publications/new/${unit.id}`} class="publish">
         <fieldset class={`choices${p.errors?.what ? ' field-error' : ''}`} aria-describedby={p.errors?.what ? 'f-what-error' : undefined}>
           <legend>
@@ -488,6 +497,15 @@ export function PublishFormPage(p: PublishFormProps) {
         </div>
         <Field name="dueOn" label={m.publish.dueOn} hint={m.publish.dueOnHint} placeholder="dd/mm/yyyy" inputMode="numeric" values={v} errors={p.errors} maxLength={10} />
         <Checkbox name="excludeExempt" label={m.publish.excludeExempt} hint={m.publish.excludeExemptHint} checked={v.excludeExempt === 'on'} />
+        {p.confirm ? (
+          <div id="confirm-send">
+            <EstimateBox rc={rc} estimate={p.confirm} />
+            <div class="check">
+              <input type="checkbox" id="f-confirmSend" name="confirmSend" value="on" required />
+              <label for="f-confirmSend">{m.publish.confirmSend}</label>
+            </div>
+          </div>
+        ) : null}
         <button type="submit" class="primary big">
           {m.publish.submit}
         </button>

@@ -1,9 +1,10 @@
 // One HỎA TỐC directive, end to end in a real browser: the province's Ban Tổ chức publishes
-// Công văn 360-CV/TU (HỎA TỐC) from its library to Chi bộ thôn Tống Vũ asking members to confirm
-// reading; the notice goes out at once (the job queue runs the fan-out); a member on a 360-px
-// phone sees it in the navigation, opens the notice, reads the directive and confirms; the cell's
-// secretary records the elderly members who have no phone as told in person; the rest of the cell
-// confirm from their own phones; and the province's roll-up shows 100%. axe-core finds no
+// Công văn 360-CV/TU (HỎA TỐC) from its library to the whole province asking members to confirm
+// reading, after seeing the number of recipients and the SMS cost; the notice goes out at once (the job queue runs the fan-out); a member on a 360-px
+// phone sees it in the navigation, opens the notice, reads the directive and confirms; the
+// secretary of Chi bộ thôn Tống Vũ records the elderly members who have no phone as told in
+// person; the rest of the cell confirm from their own phones, and a member finds the directive
+// again by typing without diacritics; the province's roll-up shows the cell at 100%. axe-core finds no
 // violations on every page on the way, and nothing scrolls sideways.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +29,9 @@ let url = '';
 before(async () => {
   browser = await launchBrowser();
   database = await testDatabase({ demo: true });
-  ({ app, jobs } = await createServer(testConfig(), { database, logger: false }));
+  // An SMS provider is configured (so the send must be confirmed with its cost); the province has
+  // no SMS budget, so no message is actually sent.
+  ({ app, jobs } = await createServer(testConfig({ SOTAY_SMS_URL: 'http://127.0.0.1:9/send', SOTAY_SMS_TOKEN: 'token' }), { database, logger: false }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   await finishStartup(jobs);
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -100,6 +103,12 @@ test('a HỎA TỐC directive goes from the province to every member of a cell, 
   await office.getByLabel('Xác nhận đã đọc').check();
   await check(office, 'publish form, filled in');
   await office.getByRole('button', { name: 'Phát hành' }).click();
+  // HỎA TỐC goes by SMS too: the count and the cost first, then the confirmation.
+  await office.getByRole('heading', { name: 'Trước khi gửi' }).waitFor();
+  await office.getByText(/Tin nhắn SMS: \d+ số điện thoại, khoảng [\d.]+ đồng/).waitFor();
+  await check(office, 'the count and cost before sending');
+  await office.getByLabel('Tôi đã xem số người nhận và chi phí SMS ở trên, xác nhận phát hành').check();
+  await office.getByRole('button', { name: 'Phát hành' }).click();
   await office.getByText('Đã phát hành đến 1 đơn vị.').waitFor();
   const publicationPath = new URL(office.url()).pathname;
   const publicationId = Number(publicationPath.split('/').pop());
@@ -153,6 +162,16 @@ test('a HỎA TỐC directive goes from the province to every member of a cell, 
     const r = await c.post(`/reading/${publicationId}/read`, {});
     assert.equal(r.status, 303, `${m.name} confirms`);
   }
+
+  // A member finds it again by a half-remembered phrase typed without diacritics.
+  const again = await phone();
+  await login(again, url, reader.card ?? reader.phone!);
+  await again.getByRole('link', { name: /Tìm văn bản/ }).click();
+  await again.getByLabel('Tìm trong văn bản, thông báo đã gửi đến đồng chí').fill('tang cuong phong chong dich covid');
+  await again.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await again.locator(`a[href="/reading/${publicationId}"]`).waitFor();
+  await check(again, 'search results');
+  await again.context().close();
 
   // 6. The province's roll-up, drilled down to the commune: the cell at 100%.
   const total = await queryRows<{ expected: number; read: number; in_person: number }>(
