@@ -47,3 +47,22 @@ test('a commune’s committee member cannot reach another commune, even by posti
   const [n] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from publication_audience where unit_id = ${other.id}`);
   assert.equal(Number(n!.n), 0);
 });
+
+test('a cell’s secretary posts a notice to their own cell: it is on the cell page; not to another cell', async () => {
+  const cell = await unitByCode(t.database.db, 'TB-DT-1');
+  const other = await unitByCode(t.database.db, 'TB-DT-2');
+  const sec = await loggedIn(t.app, '0912000201');
+  const home = await sec.get('/reading');
+  assert.match(text(home.body), /Phát hành văn bản, thông báo/, 'the secretary has the publishing tools');
+  const notice = { what: 'announcement', title: 'Chi bộ họp bất thường tối thứ Sáu', body: 'Mời các đồng chí dự họp lúc 19 giờ 30 tại nhà văn hóa thôn.', audience: String(cell.id), audienceRole: 'all', requirement: 'none' };
+  const posted = await sec.post(`/publications/new/${cell.id}`, notice);
+  assert.equal(posted.status, 303, text(posted.body).slice(0, 300));
+  const member = await loggedIn(t.app, '0912000301');
+  const page = await member.get(`/units/${cell.id}`);
+  assert.match(text(page.body), /Chi bộ họp bất thường tối thứ Sáu/);
+  // Only their own cell.
+  assert.equal((await sec.get(`/publications/new/${other.id}`)).status, 403);
+  assert.equal((await sec.post(`/publications/new/${other.id}`, { ...notice, audience: String(other.id) })).status, 403);
+  // A plain member posts nothing.
+  assert.equal((await member.get(`/publications/new/${cell.id}`)).status, 403);
+});

@@ -405,7 +405,7 @@ export async function unitPublications(db: Db, unit: Pick<Unit, 'path'>, opts: {
 /** Subtree roots of the units the actor publishes for (null: everywhere, for system administrators). */
 export function publisherRoots(actor: Actor): string[] | null {
   if (isSystemAdmin(actor)) return null;
-  const paths = [...new Set(actor.grants.filter((g) => g.path != null && ['committee_member', 'office_clerk', 'unit_admin'].includes(g.role)).map((g) => g.path!))];
+  const paths = [...new Set(actor.grants.filter((g) => g.path != null && ['committee_member', 'office_clerk', 'unit_admin', 'cell_secretary', 'cell_deputy'].includes(g.role)).map((g) => g.path!))];
   return paths.filter((p) => !paths.some((o) => o !== p && p.startsWith(o)));
 }
 

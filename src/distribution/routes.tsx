@@ -76,7 +76,8 @@ const all = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof
 
 /** The units the actor may publish for, most general first (unit_admin, committee, office). */
 async function publishingUnits(rc: RequestContext): Promise<Unit[]> {
-  const ids = [...new Set(rc.actor!.grants.filter((g) => g.unitId != null && ['committee_member', 'office_clerk', 'unit_admin'].includes(g.role)).map((g) => g.unitId!))];
+  // Committees, offices and administrators; a cell's secretary and deputy for notices to their cell (the policy decides).
+  const ids = [...new Set(rc.actor!.grants.filter((g) => g.unitId != null && ['committee_member', 'office_clerk', 'unit_admin', 'cell_secretary', 'cell_deputy'].includes(g.role)).map((g) => g.unitId!))];
   if (ids.length === 0) return [];
   const rows = await queryRows<{ id: number }>(rc.db, sql`select id from units where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) and status = 'active' order by path`);
   const list: Unit[] = [];

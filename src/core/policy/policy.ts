@@ -228,9 +228,10 @@ const RULES = {
 
   // Distribution: publishing to a subtree, reading and study, who has read what.
   /** Publish a document or an announcement from this unit to units of its subtree. */
-  'publication.publish': rule('unit', (a, u) => u.tree !== 'external' && holdsOver(a, PUBLISHERS, u.path)),
+  /** Committees, offices and administrators publish to their subtree; a cell's secretary and deputy post notices to their own cell. */
+  'publication.publish': rule('unit', (a, u) => u.tree !== 'external' && (holdsOver(a, PUBLISHERS, u.path) || (u.kind === 'cell' && holdsAt(a, CELL_LEADERS, u.path)))),
   /** The list of what one's units have published, and the way to publish. */
-  'publication.list_published': rule('self', (a) => a.grants.some((g) => PUBLISHERS.includes(g.role))),
+  'publication.list_published': rule('self', (a) => a.grants.some((g) => PUBLISHERS.includes(g.role) || CELL_LEADERS.includes(g.role))),
   'publication.read': rule('publication', (a, p) => reachesAudience(a, p) || readingRatesRoots(a, p).length > 0),
   /** Confirm reading or study: only the audience itself, for themselves. */
   'publication.confirm': strictRule('publication', (a, p) => reachesAudience(a, p)),
