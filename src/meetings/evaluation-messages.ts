@@ -88,6 +88,7 @@ export const evaluationMessages = defineMessages(
       nothingToApprove: 'Chưa chọn mức xếp loại nào để quyết định.',
       notProposed: 'Chỉ quyết định xếp loại cho đảng viên đã được chi bộ trong đảng bộ đề xuất.',
       bands: 'Thang điểm phải là số nguyên từ 1 đến 100, giảm dần: xuất sắc > tốt > hoàn thành.',
+      levelAboveScore: (score: number, level: string, most: string) => `Điểm ${score} chỉ đạt tối đa mức "${most}", không thể xếp "${level}". Hãy sửa điểm hoặc chọn mức phù hợp.`,
     },
   },
   {
@@ -177,6 +178,7 @@ export const evaluationMessages = defineMessages(
       nothingToApprove: 'No level chosen to decide.',
       notProposed: 'Only members proposed by a cell of the organisation can be rated.',
       bands: 'Bands are whole numbers from 1 to 100, decreasing: excellent > good > fulfilled.',
+      levelAboveScore: (score: number, level: string, most: string) => `A score of ${score} reaches at most "${most}", not "${level}". Correct the score or choose a fitting level.`,
     },
   },
 );

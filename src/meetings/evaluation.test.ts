@@ -9,7 +9,7 @@ import { personByPhone, unitByCode, unitByName } from '../../test/kit/demo.ts';
 import { SYSTEM_CONTEXT } from '../core/audit/audit.ts';
 import { auditLog } from '../core/audit/schema.ts';
 import { todayIso } from '../core/i18n/i18n.ts';
-import { checkBands, DEFAULT_BANDS, getBands, levelForScore, listEvaluations, propose } from './evaluation.ts';
+import { checkBands, DEFAULT_BANDS, getBands, levelForScore, listEvaluations, propose, scoreAllows } from './evaluation.ts';
 import { createMeeting, setStatus } from './meetings.ts';
 import { memberEvaluations, meetingQuestions } from './schema.ts';
 
@@ -48,6 +48,14 @@ test('self-assessment, the cell proposal with a vote in the meeting, the committ
   assert.ok(text(bad.body).includes('Điểm phải là số nguyên từ 0 đến 100.'));
   const noLevel = await member.post(`/evaluation?year=${year}`, { score: '80' });
   assert.ok(text(noLevel.body).includes('Hãy chọn mức xếp loại.'));
+  // The score bands are a ceiling on the level: 65 points cannot be "hoàn thành tốt" (a lower level is allowed).
+  const above = await member.post(`/evaluation?year=${year}`, { score: '65', level: 'good' });
+  assert.equal(above.status, 422);
+  assert.match(text(above.body).replace(/&quot;/g, '"'), /Điểm 65 chỉ đạt tối đa mức "Hoàn thành nhiệm vụ", không thể xếp "Hoàn thành tốt nhiệm vụ"\./);
+  assert.equal((await db.select().from(memberEvaluations).where(and(eq(memberEvaluations.personId, me.id), eq(memberEvaluations.year, year)))).length, 0, 'nothing saved');
+  assert.equal(scoreAllows(95, 'fulfilled', DEFAULT_BANDS), true);
+  assert.equal(scoreAllows(null, 'excellent', DEFAULT_BANDS), true);
+  assert.equal(scoreAllows(89, 'excellent', DEFAULT_BANDS), false);
   assert.equal((await member.post(`/evaluation?year=${year}`, { score: '86', level: 'good', text: 'Hoàn thành tốt nhiệm vụ được giao ở thôn.' })).status, 303);
   // The secretary proposes, records a self-assessment for a member without a phone, and puts it to a vote.
   const sec = await loggedIn(t.app, '0912000201');

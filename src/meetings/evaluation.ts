@@ -75,9 +75,28 @@ function assertNotFinal(r: MemberEvaluation | null, locale: Locale) {
   if (r?.finalLevel) throw new DomainError('conflict', evaluationMessages(locale).errors.final);
 }
 
+/**
+ * A score puts a ceiling on the level: the level may not be above the band the score falls in
+ * (a score of 65 cannot be "hoàn thành tốt"); it may be below it, since the level also weighs
+ * criteria a score does not capture.
+ */
+export function scoreAllows(score: number | null, level: EvaluationLevel, b: Bands): boolean {
+  if (score == null) return true;
+  return EVALUATION_LEVELS.indexOf(level) >= EVALUATION_LEVELS.indexOf(levelForScore(score, b));
+}
+
+async function checkScoreLevel(db: Db, i: EvaluationInput, locale: Locale): Promise<void> {
+  if (i.score == null || i.level == null) return;
+  const b = await getBands(db);
+  if (scoreAllows(i.score, i.level, b)) return;
+  const m = evaluationMessages(locale);
+  throw new DomainError('invalid', m.errors.levelAboveScore(i.score, m.levels[i.level], m.levels[levelForScore(i.score, b)]));
+}
+
 /** The member's own self-assessment (or recorded on behalf by the cell's secretary). */
 export async function saveSelf(tx: Db, who: ActingContext, a: { personId: number; cellId: number; year: number; input: EvaluationInput; onBehalf: boolean }, locale: Locale = 'vi'): Promise<void> {
   checkInput(a.input, locale);
+  await checkScoreLevel(tx, a.input, locale);
   await assertMemberOf(tx, a.personId, a.cellId, locale);
   const before = await row(tx, a.personId, a.year);
   assertNotFinal(before, locale);
@@ -92,6 +111,7 @@ export async function saveSelf(tx: Db, who: ActingContext, a: { personId: number
 /** The cell's proposal after discussion. */
 export async function propose(tx: Db, who: ActingContext, a: { personId: number; cellId: number; year: number; input: EvaluationInput; questionId?: number | null }, locale: Locale = 'vi'): Promise<void> {
   checkInput(a.input, locale);
+  await checkScoreLevel(tx, a.input, locale);
   await assertMemberOf(tx, a.personId, a.cellId, locale);
   const before = await row(tx, a.personId, a.year);
   assertNotFinal(before, locale);
