@@ -645,9 +645,9 @@ export async function readState(db: Db, publicationId: number, personId: number)
 async function applyConfirmation(
   tx: Db,
   who: ActingContext,
-  a: { publicationId: number; personId: number; unitId: number | null; kind: Confirmation; reflection: string | null; recorder: number | null; action: AuditAction },
+  a: { publicationId: number; personId: number; unitId: number | null; kind: Confirmation; reflection: string | null; recorder: number | null; action: AuditAction; at?: Date },
 ): Promise<string[]> {
-  const now = new Date();
+  const now = a.at ?? new Date();
   const pk = and(eq(publicationReads.publicationId, a.publicationId), eq(publicationReads.personId, a.personId));
   const changed: string[] = [];
   const inserted = await tx.insert(publicationReads).values({ publicationId: a.publicationId, personId: a.personId, readAt: now, readRecordedBy: a.recorder }).onConflictDoNothing().returning({ id: publicationReads.personId });
@@ -682,7 +682,16 @@ async function applyConfirmation(
  * the reflection when the publisher asked for one), or — opening a publication that only asks
  * to be seen — `seen`. Repeats are harmless.
  */
-export async function confirm(db: Db, who: ActingContext, actor: Actor, publicationId: number, kind: Confirmation, reflectionText: string | null = null, locale: Locale = 'vi'): Promise<{ changed: string[]; state: ReadState }> {
+export async function confirm(
+  db: Db,
+  who: ActingContext,
+  actor: Actor,
+  publicationId: number,
+  kind: Confirmation,
+  reflectionText: string | null = null,
+  locale: Locale = 'vi',
+  opts: { /** When the member pressed the button, for a confirmation queued offline: kept between the publication's time and now. */ confirmedAt?: Date } = {},
+): Promise<{ changed: string[]; state: ReadState }> {
   const m = distributionMessages(locale).errors;
   const res = await loadPublicationResource(db, publicationId);
   if (!res) throw notFound('văn bản');
@@ -699,7 +708,8 @@ export async function confirm(db: Db, who: ActingContext, actor: Actor, publicat
   if (kind === 'seen' && pub!.requirement !== 'none') return { changed: [], state: await readState(db, publicationId, actor.personId) };
   const unitId = actor.membership ? (actor.membership.temporaryUnitId ?? actor.membership.unitId) : null;
   return db.transaction(async (tx) => {
-    const changed = await applyConfirmation(tx, who, { publicationId, personId: actor.personId, unitId, kind, reflection, recorder: null, action: 'publication.confirm' });
+    const at = opts.confirmedAt ? new Date(Math.min(Date.now(), Math.max(pub!.publishedAt.getTime(), opts.confirmedAt.getTime()))) : undefined;
+    const changed = await applyConfirmation(tx, who, { publicationId, personId: actor.personId, unitId, kind, reflection, recorder: null, action: 'publication.confirm', ...(at ? { at } : {}) });
     return { changed, state: await readState(tx, publicationId, actor.personId) };
   });
 }

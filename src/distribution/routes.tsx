@@ -342,7 +342,11 @@ const publishBody = z.object({
   confirm: z.boolean().default(false).describe('Required (true) when the notice goes to 1,000 people or more, or costs SMS: without it the answer is 409 confirmation_required with the count and cost'),
 });
 type PublishBody = z.infer<typeof publishBody>;
-const studyBody = z.object({ reflection: z.string().max(100_000).optional() }).optional();
+/** When the member confirmed, for a confirmation queued offline and sent later (kept between the publication's time and now). */
+const confirmedAt = z.string().datetime({ offset: true }).optional().describe('When the member confirmed, if queued offline (ISO 8601); kept between the publication time and now');
+const readBody = z.object({ confirmedAt }).passthrough().optional();
+const studyBody = z.object({ reflection: z.string().max(100_000).optional(), confirmedAt }).optional();
+const atOf = (b: { confirmedAt?: string | undefined } | undefined) => (b?.confirmedAt ? { confirmedAt: new Date(b.confirmedAt) } : {});
 const inPersonBody = z.object({ cellId: z.number().int().positive().max(MAX_ID), personIds: z.array(z.number().int().positive().max(MAX_ID)).max(1000) });
 /** At most this many unread, and as many bookmarked, publications are kept for reading offline. */
 const OFFLINE_MAX = 30;
@@ -703,11 +707,11 @@ export const distributionFeature: Feature = {
       method: 'POST',
       url: '/api/v1/publications/:id/read',
       params: idParams,
-      body: z.object({}).passthrough().optional(),
+      body: readBody,
       access: byPub('publication.confirm'),
       doc: { summary: `Confirm "I have read it" (once per member: a repeat changes nothing).${IDEMPOTENT}`, tags: ['publications'], response: { 200: z.object({ changed: z.array(z.string()), state: stateSchema }) } },
       handler: async (req, _reply, rc) => {
-        const r = await confirm(rc.db, rc.who, rc.actor!, req.params.id, 'read', null, rc.locale);
+        const r = await confirm(rc.db, rc.who, rc.actor!, req.params.id, 'read', null, rc.locale, atOf(req.body as z.infer<typeof readBody>));
         return { changed: r.changed, state: stateJson(r.state) };
       },
     });
@@ -719,7 +723,7 @@ export const distributionFeature: Feature = {
       access: byPub('publication.confirm'),
       doc: { summary: `Confirm "I have studied it", with the written reflection when the publisher asked for one (once per member).${IDEMPOTENT}`, tags: ['publications'], response: { 200: z.object({ changed: z.array(z.string()), state: stateSchema }) } },
       handler: async (req, _reply, rc) => {
-        const r = await confirm(rc.db, rc.who, rc.actor!, req.params.id, 'study', req.body?.reflection ?? null, rc.locale);
+        const r = await confirm(rc.db, rc.who, rc.actor!, req.params.id, 'study', req.body?.reflection ?? null, rc.locale, atOf(req.body));
         return { changed: r.changed, state: stateJson(r.state) };
       },
     });

@@ -173,7 +173,8 @@
       csrf: token(),
       url: b.getAttribute('data-offline'),
       page: page,
-      body: text ? { reflection: text.value } : {},
+      // The time the member pressed the button: the server keeps it (within bounds) when the queue is sent later.
+      body: text ? { reflection: text.value, confirmedAt: new Date().toISOString() } : { confirmedAt: new Date().toISOString() },
       at: Date.now(),
     };
     b.disabled = true;
