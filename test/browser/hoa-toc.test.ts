@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
-import { axe, describeViolations, launchBrowser, login } from '../kit/browser.ts';
+import { expectAccessible, launchBrowser, login } from '../kit/browser.ts';
 import { finishStartup, loggedIn, testConfig } from '../kit/app.ts';
 import { testDatabase, type TestDatabase } from '../kit/db.ts';
 import { unitByCode } from '../kit/demo.ts';
@@ -49,12 +49,7 @@ async function phone(): Promise<Page> {
   return context.newPage();
 }
 
-async function check(page: Page, name: string) {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `${name}:\n${describeViolations(v)}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${name} overflows a 360-px screen by ${overflow}px`);
-}
+const check = expectAccessible;
 
 /** Runs the queue until it is empty: the fan-out of the notice, then its sends. */
 async function runJobs(): Promise<number> {

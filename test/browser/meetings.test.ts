@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { axe, describeViolations, launchBrowser, liveServer, login, type LiveServer } from '../kit/browser.ts';
+import { expectAccessible, launchBrowser, liveServer, login, type LiveServer } from '../kit/browser.ts';
 import { and, eq, ne } from 'drizzle-orm';
 import { formatDate } from '../../src/core/i18n/i18n.ts';
 import { unitByCode } from '../kit/demo.ts';
@@ -33,12 +33,7 @@ async function phone(): Promise<Page> {
   return context.newPage();
 }
 
-async function check(page: Page, name: string) {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `${name}:\n${describeViolations(v)}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at 360px`);
-}
+const check = expectAccessible;
 
 test('the secretary runs a meeting on a phone while members vote from theirs', async () => {
   const sec = await phone();

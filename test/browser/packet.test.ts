@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import * as mupdf from 'mupdf';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, describeViolations, launchBrowser, liveServer, login, type LiveServer } from '../kit/browser.ts';
+import { expectAccessible, launchBrowser, liveServer, login, type LiveServer } from '../kit/browser.ts';
 import { unitByCode } from '../kit/demo.ts';
 import { SYSTEM_CONTEXT } from '../../src/core/audit/audit.ts';
 import { todayIso } from '../../src/core/i18n/i18n.ts';
@@ -41,12 +41,7 @@ async function phone(opts: { javaScriptEnabled?: boolean; storageState?: Awaited
   return context.newPage();
 }
 
-async function check(page: Page, name: string) {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `${name}:\n${describeViolations(v)}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at 360px`);
-}
+const check = expectAccessible;
 
 /** The text layer of a downloaded PDF (mupdf), and its page count. */
 function pdfText(file: string): { pages: number; text: string } {

@@ -62,3 +62,14 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
 export function describeViolations(v: AxeViolation[]): string {
   return v.map((x) => `${x.id} (${x.impact}): ${x.help} — ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n');
 }
+
+/**
+ * "This page is accessible and fits the phone": axe-core finds no violation, and nothing scrolls
+ * sideways at the page's width. The check every feature's browser test runs on its pages.
+ */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const v = await axe(page);
+  if (v.length) throw new Error(`${name}: axe-core found ${v.length} violation(s):\n${describeViolations(v)}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 0) throw new Error(`${name} overflows a ${page.viewportSize()?.width}px screen by ${overflow}px`);
+}
