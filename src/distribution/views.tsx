@@ -6,7 +6,7 @@
 import type { RequestContext } from '../core/http/context.ts';
 import type { FieldErrors, FormValues } from '../core/http/forms.ts';
 import { Layout } from '../core/layout/Layout.tsx';
-import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, Pager, SelectField } from '../core/layout/components.tsx';
+import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, Pager, SelectField, TextArea } from '../core/layout/components.tsx';
 import { assetUrl } from '../core/layout/assets.ts';
 import { formatDate, formatDateTime, formatNumber, todayIso } from '../core/i18n/i18n.ts';
 import type { Unit } from '../org/schema.ts';
@@ -21,32 +21,6 @@ import { LIMITS, type Counts, type MyFilter, type MyPublication, type Publicatio
 
 const dmsg = (rc: RequestContext) => distributionMessages(rc.locale);
 
-function TextArea(p: { name: string; label: string; values?: FormValues | undefined; value?: string | null; errors?: FieldErrors | undefined; rows?: number; hint?: string; required?: boolean; maxLength?: number }) {
-  const id = `f-${p.name}`;
-  const error = p.errors?.[p.name];
-  const describedBy = [p.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={`field${error ? ' field-error' : ''}`}>
-      <label for={id}>
-        {p.label}
-        {p.required ? <span class="req" aria-hidden="true"> *</span> : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      <textarea id={id} name={p.name} rows={p.rows ?? 4} required={p.required} maxLength={p.maxLength} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
-        {p.value ?? p.values?.[p.name] ?? ''}
-      </textarea>
-    </div>
-  );
-}
 
 /** A group of radio buttons in a fieldset; the first button carries the id error links point to. */
 function Radios(p: { name: string; legend: string; options: { value: string; label: string; hint?: string }[]; value: string | undefined; errors?: FieldErrors | undefined; required?: boolean }) {

@@ -5,7 +5,7 @@ import type { ComponentChildren } from 'preact';
 import type { RequestContext } from '../core/http/context.ts';
 import type { FieldErrors, FormValues } from '../core/http/forms.ts';
 import { Layout } from '../core/layout/Layout.tsx';
-import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, Pager, SelectField } from '../core/layout/components.tsx';
+import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, Pager, SelectField, TextArea } from '../core/layout/components.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../core/i18n/i18n.ts';
 import type { Unit } from '../org/schema.ts';
 import { DOCUMENT_KINDS, type DocumentKind } from './parser/types.ts';
@@ -18,37 +18,6 @@ import { ATTACHMENT_EXTENSIONS, INTAKE_TYPES, SCAN_TYPES, acceptOf, typeList, ty
 
 const dm = (rc: RequestContext) => documentMessages(rc.locale);
 
-function TextArea(p: { name: string; label: string; values?: FormValues | undefined; errors?: FieldErrors | undefined; rows?: number; hint?: string; required?: boolean; maxLength?: number; class?: string }) {
-  const id = `f-${p.name}`;
-  const error = p.errors?.[p.name];
-  const describedBy = [p.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={`field${error ? ' field-error' : ''}${p.class ? ` ${p.class}` : ''}`}>
-      <label for={id}>
-        {p.label}
-        {p.required ? (
-          <span class="req" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        ) : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      <textarea id={id} name={p.name} rows={p.rows ?? 3} required={p.required} maxLength={p.maxLength} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
-        {p.values?.[p.name] ?? ''}
-      </textarea>
-    </div>
-  );
-}
 
 /** Text with ⟦…⟧ marks, rendered with <mark> and escaping. */
 function Marked(p: { text: string }) {

@@ -22,7 +22,7 @@ import { units, type Unit } from '../org/schema.ts';
 import { people } from '../people/schema.ts';
 import { readMultipart, safeFileName } from '../documents/uploads.ts';
 import { addUnitSection } from '../org/routes.tsx';
-import { TextArea } from '../meetings/views.tsx';
+import { TextArea } from '../core/layout/components.tsx';
 import { feedbackMessages } from './messages.ts';
 import { FEEDBACK_CATEGORIES, FEEDBACK_STATUSES, type FeedbackCategory, type FeedbackItem } from './schema.ts';
 import { addressableUnits, answeredCount, attachmentOf, FeedbackFormError, getItem, handle, history, inbox, loadFeedbackResource, mine, sendFeedback, stats, type HistoryEntry, type ListedItem } from './feedback.ts';

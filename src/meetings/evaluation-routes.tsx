@@ -21,7 +21,7 @@ import { evaluationMessages } from './evaluation-messages.ts';
 import { approveRatings, CapWarning, capAfter, checkBands, getBands, grassrootsOf, linkVote, listEvaluations, propose, ratingRollup, saveSelf, setBands, type Bands, type EvaluationInput, type EvaluationRow } from './evaluation.ts';
 import { createQuestion, getQuestion, resultOf } from './votes.ts';
 import { getRoster } from './meetings.ts';
-import { TextArea } from './views.tsx';
+import { TextArea } from '../core/layout/components.tsx';
 
 const MAX_ID = 2_147_483_647;
 const idParams = z.object({ id: z.coerce.number().int().positive().max(MAX_ID) });

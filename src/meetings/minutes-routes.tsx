@@ -19,7 +19,8 @@ import { meetingMessages } from './messages.ts';
 import type { Meeting, Minutes } from './schema.ts';
 import { getMeeting, loadMeetingResource } from './meetings.ts';
 import { approveMinutes, currentMinutes, draftMinutes, editMinutes, listMinutes, minutesPdf, newMinutesVersion } from './minutes.ts';
-import { MeetingCrumbs, mm, TextArea } from './views.tsx';
+import { TextArea } from '../core/layout/components.tsx';
+import { MeetingCrumbs, mm } from './views.tsx';
 import { byMeeting } from './routes.tsx';
 
 const MAX_ID = 2_147_483_647;

@@ -13,7 +13,8 @@ import { QUESTION_KINDS, type AnswerValue, type Meeting, type Question } from '.
 import { loadMeetingResource, type RosterEntry } from './meetings.ts';
 import { quorum } from './quorum.ts';
 import { AGREE_CHOICES, listQuestions, mayAnswer, namedAnswers, ownAnswer, participants, resultOf, type Result } from './votes.ts';
-import { MeetingCrumbs, mm, TextArea, type MeetingMessages } from './views.tsx';
+import { TextArea } from '../core/layout/components.tsx';
+import { MeetingCrumbs, mm, type MeetingMessages } from './views.tsx';
 import { currentMinutes } from './minutes.ts';
 import type { RoomExtension } from './routes.tsx';
 

@@ -5,7 +5,7 @@ import type { ComponentChildren } from 'preact';
 import type { RequestContext } from '../core/http/context.ts';
 import type { FieldErrors, FormValues } from '../core/http/forms.ts';
 import { Layout } from '../core/layout/Layout.tsx';
-import { Breadcrumbs, ErrorSummary, Field, Form, SelectField } from '../core/layout/components.tsx';
+import { Breadcrumbs, ErrorSummary, Field, Form, SelectField, TextArea } from '../core/layout/components.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../core/i18n/i18n.ts';
 import type { Unit } from '../org/schema.ts';
 import { meetingMessages } from './messages.ts';
@@ -17,37 +17,6 @@ import { ROOM_JS } from './assets.ts';
 export const mm = (rc: RequestContext) => meetingMessages(rc.locale);
 export type MeetingMessages = ReturnType<typeof meetingMessages>;
 
-export function TextArea(p: { name: string; label: string; value?: string | null | undefined; errors?: FieldErrors | undefined; rows?: number; hint?: string; required?: boolean; maxLength?: number; id?: string }) {
-  const id = p.id ?? `f-${p.name}`;
-  const error = p.errors?.[p.name];
-  const describedBy = [p.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={`field${error ? ' field-error' : ''}`}>
-      <label for={id}>
-        {p.label}
-        {p.required ? (
-          <span class="req" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        ) : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      <textarea id={id} name={p.name} rows={p.rows ?? 4} required={p.required} maxLength={p.maxLength} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
-        {p.value ?? ''}
-      </textarea>
-    </div>
-  );
-}
 
 export const when = (m: Meeting) => formatDateTime(m.startsAt);
 const monthYear = (period: string) => `${period.slice(5, 7)}/${period.slice(0, 4)}`;

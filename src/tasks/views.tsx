@@ -6,7 +6,7 @@ import type { RequestContext } from '../core/http/context.ts';
 import type { FieldErrors, FormValues } from '../core/http/forms.ts';
 import { Layout } from '../core/layout/Layout.tsx';
 import { assetUrl } from '../core/layout/assets.ts';
-import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, Pager, SelectField } from '../core/layout/components.tsx';
+import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, Pager, SelectField, TextArea } from '../core/layout/components.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../core/i18n/i18n.ts';
 import type { Unit, UnitKind } from '../org/schema.ts';
 import { taskMessages, type TaskMessages } from './messages.ts';
@@ -108,17 +108,6 @@ function UnitSelect(p: { name: string; label: string; hint?: string; units: Unit
   );
 }
 
-function TextArea(p: { name: string; label: string; value?: string | undefined; errors?: FieldErrors | undefined; hint?: string; rows?: number; required?: boolean; maxLength?: number }) {
-  const id = `f-${p.name}`;
-  const error = p.errors?.[p.name];
-  return (
-    <Frame id={id} label={p.label} hint={p.hint} error={error} required={p.required}>
-      <textarea id={id} name={p.name} rows={p.rows ?? 4} required={p.required} maxLength={p.maxLength} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, p.hint, error)}>
-        {p.value ?? ''}
-      </textarea>
-    </Frame>
-  );
-}
 
 export type TaskFormChoices = {
   units: UnitCandidate[];

@@ -47,13 +47,22 @@ type FieldProps = {
   autofocus?: boolean;
 };
 
-/** The label, hint and error around one control; the control gets `id` and `describedBy`. */
-function FieldFrame(p: { name: string; label: string; hint?: string | undefined; required?: boolean | undefined; errors?: FieldErrors | undefined; children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ComponentChildren }) {
-  const id = `f-${p.name}`;
+/** The label, hint and error around one control; the control gets `id` (`f-<name>` unless given) and `describedBy`. */
+function FieldFrame(p: {
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  required?: boolean | undefined;
+  errors?: FieldErrors | undefined;
+  id?: string | undefined;
+  class?: string | undefined;
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ComponentChildren;
+}) {
+  const id = p.id ?? `f-${p.name}`;
   const error = p.errors?.[p.name];
   const describedBy = [p.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`field${error ? ' field-error' : ''}`}>
+    <div class={`field${error ? ' field-error' : ''}${p.class ? ` ${p.class}` : ''}`}>
       <label for={id}>
         {p.label}
         {p.required ? <span class="req" aria-hidden="true"> *</span> : null}
@@ -92,6 +101,31 @@ export function Field(p: FieldProps) {
           aria-invalid={invalid ? 'true' : undefined}
           aria-describedby={describedBy}
         />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A multi-line text field: its value from `value`, or from the form's `values` by name. */
+export function TextArea(p: {
+  name: string;
+  label: string;
+  value?: string | null | undefined;
+  values?: FormValues | undefined;
+  errors?: FieldErrors | undefined;
+  rows?: number;
+  hint?: string | undefined;
+  required?: boolean | undefined;
+  maxLength?: number;
+  id?: string;
+  class?: string;
+}) {
+  return (
+    <FieldFrame name={p.name} label={p.label} hint={p.hint} required={p.required} errors={p.errors} id={p.id} class={p.class}>
+      {({ id, describedBy, invalid }) => (
+        <textarea id={id} name={p.name} rows={p.rows ?? 4} required={p.required} maxLength={p.maxLength} aria-invalid={invalid ? 'true' : undefined} aria-describedby={describedBy}>
+          {p.value ?? p.values?.[p.name] ?? ''}
+        </textarea>
       )}
     </FieldFrame>
   );
