@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Feature } from '../core/feature.ts';
 import type { RequestContext } from '../core/http/context.ts';
 import { defineRoute, guard } from '../core/http/routes.ts';
-import { sendPage } from '../core/http/render.ts';
+import { attachmentDisposition, sendPage } from '../core/http/render.ts';
 import { cleanBody, type FieldErrors } from '../core/http/forms.ts';
 import { DomainError } from '../core/errors.ts';
 import { formatDate, formatDateTime, todayIso } from '../core/i18n/i18n.ts';
@@ -162,8 +162,7 @@ async function meetingOf(rc: RequestContext, unit: Unit, meetingId: number | und
 function contentDisposition(rc: RequestContext, unit: Unit, meeting: Meeting | null): string {
   const day = formatDate(meeting ? meeting.startsAt : todayIso()).replace(/\//g, '-');
   const name = `${packetMessages(rc.locale).fileName} - ${unit.name} - ${day}.pdf`.replace(/[\\/:*?"<>|]/g, '_');
-  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  return attachmentDisposition(name);
 }
 
 export function packetRoutes(app: FastifyInstance): void {

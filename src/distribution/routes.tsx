@@ -7,7 +7,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Feature } from '../core/feature.ts';
 import type { RequestContext } from '../core/http/context.ts';
 import { defineRoute, guard, self } from '../core/http/routes.ts';
-import { redirectWithFlash, sendPage } from '../core/http/render.ts';
+import { redirectWithFlash, sendAttachment, sendPage } from '../core/http/render.ts';
 import { cleanBody, formValues, type FieldErrors, type FormValues } from '../core/http/forms.ts';
 import { DomainError } from '../core/errors.ts';
 import { formatDate, formatNumber, parseDate } from '../core/i18n/i18n.ts';
@@ -447,12 +447,7 @@ export const distributionFeature: Feature = {
         if (!pub.documentId) throw new DomainError('not_found', rc.t.errors.notFound);
         const file = await getAttachment(rc.db, pub.documentId, req.params.fileId);
         if (file.role !== 'attachment') throw new DomainError('not_found', rc.t.errors.notFound);
-        const ascii = file.fileName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').replace(/[^\x20-\x7e]|["\\]/g, '_');
-        return reply
-          .type(file.mime)
-          .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-          .header('cache-control', 'private, no-store')
-          .send(file.content);
+        return sendAttachment(reply, { name: file.fileName, type: file.mime, body: file.content });
       },
     });
     defineRoute<{ id: number }>(app, {

@@ -8,7 +8,7 @@ import type { Feature } from '../core/feature.ts';
 import type { RequestContext } from '../core/http/context.ts';
 import type { ComponentChildren } from 'preact';
 import { defineRoute, guard } from '../core/http/routes.ts';
-import { redirectWithFlash, safeReturnPath, sendPage } from '../core/http/render.ts';
+import { redirectWithFlash, safeReturnPath, sendAttachment, sendPage } from '../core/http/render.ts';
 import { cleanBody, formValues, type FieldErrors } from '../core/http/forms.ts';
 import { can, isSystemAdmin, libraryScope } from '../core/policy/policy.ts';
 import { loadUnitResource, unitResource } from '../core/policy/resources.ts';
@@ -431,12 +431,7 @@ export const documentsFeature: Feature = {
       access: guard('document.view', (req: { params: { id: number } }, rc) => loadDocumentResource(rc.db, req.params.id)),
       handler: async (req, reply, rc) => {
         const file = await getAttachment(rc.db, req.params.id, req.params.fileId);
-        const ascii = file.fileName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').replace(/[^\x20-\x7e]|["\\]/g, '_');
-        return reply
-          .type(file.mime)
-          .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-          .header('cache-control', 'private, no-store')
-          .send(file.content);
+        return sendAttachment(reply, { name: file.fileName, type: file.mime, body: file.content });
       },
     });
     defineRoute<{ id: number }>(app, {

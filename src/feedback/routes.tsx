@@ -8,7 +8,7 @@ import { and, eq, inArray, isNull, like, lte } from 'drizzle-orm';
 import type { Feature } from '../core/feature.ts';
 import type { RequestContext } from '../core/http/context.ts';
 import { defineRoute, guard } from '../core/http/routes.ts';
-import { redirectWithFlash, sendPage } from '../core/http/render.ts';
+import { redirectWithFlash, sendAttachment, sendPage } from '../core/http/render.ts';
 import { cleanBody, type FieldErrors, type FormValues } from '../core/http/forms.ts';
 import { DomainError } from '../core/errors.ts';
 import { can } from '../core/policy/policy.ts';
@@ -361,9 +361,7 @@ export function feedbackRoutes(app: FastifyInstance): void {
     handler: async (req, reply, rc) => {
       const f = await attachmentOf(rc.db, req.params.id);
       if (!f) throw new DomainError('not_found', rc.t.errors.notFound);
-      const name = f.name ?? 'tep';
-      const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').replace(/[^\x20-\x7e]|["\\]/g, '_');
-      return reply.type('application/octet-stream').header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`).header('cache-control', 'private, no-store').send(f.content);
+      return sendAttachment(reply, { name: f.name ?? 'tep', type: 'application/octet-stream', body: f.content ?? '' });
     },
   });
   for (const step of ['assign', 'answer', 'forward', 'close', 'reopen', 'note'] as const) {

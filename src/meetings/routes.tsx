@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Feature } from '../core/feature.ts';
 import type { RequestContext } from '../core/http/context.ts';
 import { defineRoute, guard, self } from '../core/http/routes.ts';
-import { redirectWithFlash, sendPage } from '../core/http/render.ts';
+import { redirectWithFlash, sendAttachment, sendPage } from '../core/http/render.ts';
 import { cleanBody, formValues, type FieldErrors } from '../core/http/forms.ts';
 import { can, type ResourceFor } from '../core/policy/policy.ts';
 import { loadUnitResource, unitResource } from '../core/policy/resources.ts';
@@ -608,13 +608,7 @@ export function meetingRoutes(app: FastifyInstance, ext: RoomExtension | null = 
     handler: async (req, reply, rc) => {
       const file = await getMaterialFile(rc.db, req.params.id, req.params.materialId);
       if (!file || !file.content) throw new DomainError('not_found', rc.t.errors.notFound);
-      const name = file.fileName ?? 'tai-lieu';
-      const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').replace(/[^\x20-\x7e]|["\\]/g, '_');
-      return reply
-        .type(file.mime ?? 'application/octet-stream')
-        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`)
-        .header('cache-control', 'private, no-store')
-        .send(file.content);
+      return sendAttachment(reply, { name: file.fileName ?? 'tai-lieu', type: file.mime ?? 'application/octet-stream', body: file.content });
     },
   });
   defineRoute<{ id: number; materialId: number }>(app, {

@@ -7,7 +7,7 @@ import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Feature } from '../core/feature.ts';
 import type { RequestContext } from '../core/http/context.ts';
 import { defineRoute, guard } from '../core/http/routes.ts';
-import { sendPage } from '../core/http/render.ts';
+import { attachmentDisposition, sendPage } from '../core/http/render.ts';
 import { cleanBody, idParam } from '../core/http/forms.ts';
 import { loadUnitResource } from '../core/policy/resources.ts';
 import { can } from '../core/policy/policy.ts';
@@ -47,10 +47,6 @@ const manageImport = guard('unit.manage_members', async (req: { params: { id: nu
 /** Names of people sharing a phone are shown only where the importer may read member records. */
 const mayName = (rc: RequestContext) => (unitPath: string) => can(rc.actor, 'member.view_record', { type: 'member', personId: 0, unitPath, temporaryUnitPath: null });
 
-function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 function uploadError(rc: RequestContext, reply: FastifyReply, unit: Unit, message: string, status: number) {
   return sendPage(reply, <ImportUploadPage rc={rc} unit={unit} error={message} />, status);
@@ -151,7 +147,7 @@ export const peopleImportFeature: Feature = {
       query: unitQuery,
       access: manageUnit,
       handler: async (_req, reply) =>
-        reply.type(XLSX_TYPE).header('content-disposition', contentDisposition('mau-danh-sach-dang-vien.xlsx')).header('cache-control', 'no-store').send(await importTemplate()),
+        reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition('mau-danh-sach-dang-vien.xlsx')).header('cache-control', 'no-store').send(await importTemplate()),
     });
 
     defineRoute<{ id: number }, PageQuery>(app, {
@@ -198,7 +194,7 @@ export const peopleImportFeature: Feature = {
           const { body, fileName } = await exportMembers(rc.db, rc.who, unit, format);
           return reply
             .type(format === 'xlsx' ? XLSX_TYPE : 'text/csv; charset=utf-8')
-            .header('content-disposition', contentDisposition(fileName))
+            .header('content-disposition', attachmentDisposition(fileName))
             .header('cache-control', 'no-store')
             .send(body);
         },

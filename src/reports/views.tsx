@@ -2,11 +2,10 @@
 // form, the submission form (numbers, text, choices, table rows; corrections; versions) and the
 // roll-up of a unit's subtree (totals, units directly below, each unit, late and missing units,
 // corrections to approve, a trend chart with its figures). Server-rendered, no JavaScript needed.
-import type { ComponentChildren } from 'preact';
 import type { RequestContext } from '../core/http/context.ts';
 import type { FieldErrors, FormValues } from '../core/http/forms.ts';
 import { Layout } from '../core/layout/Layout.tsx';
-import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, SelectField } from '../core/layout/components.tsx';
+import { Breadcrumbs, Checkbox, describedBy, ErrorSummary, Field, Form, Frame, SelectField } from '../core/layout/components.tsx';
 import { formatDate, formatDateTime } from '../core/i18n/i18n.ts';
 import type { Unit, UnitKind } from '../org/schema.ts';
 import { formatAmount } from '../tasks/numbers.ts';
@@ -48,28 +47,6 @@ export function periodText(m: ReportMessages, t: Pick<ReportTemplate, 'scheduleK
 
 const num = (v: number | null | undefined, rc: RequestContext) => (v == null ? '—' : formatAmount(v, rc.locale));
 
-function Frame(p: { id: string; label: string; hint?: string | undefined; error?: string | undefined; required?: boolean; children: ComponentChildren }) {
-  return (
-    <div class={`field${p.error ? ' field-error' : ''}`}>
-      <label for={p.id}>
-        {p.label}
-        {p.required ? <span class="req" aria-hidden="true"> *</span> : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${p.id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {p.error ? (
-        <p class="error" id={`${p.id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      {p.children}
-    </div>
-  );
-}
-const describedBy = (id: string, hint: unknown, error: unknown) => [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
 
 // --- the list -----------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Feature } from '../core/feature.ts';
 import type { RequestContext } from '../core/http/context.ts';
 import { defineRoute, guard } from '../core/http/routes.ts';
-import { redirectWithFlash, sendPage } from '../core/http/render.ts';
+import { redirectWithFlash, sendAttachment, sendPage } from '../core/http/render.ts';
 import { cleanBody, type FieldErrors, type FormValues } from '../core/http/forms.ts';
 import { can, holdsOver, type Actor } from '../core/policy/policy.ts';
 import { loadUnitResource } from '../core/policy/resources.ts';
@@ -487,12 +487,7 @@ export const tasksFeature: Feature = {
       access: byTask('task.view'),
       handler: async (req, reply) => {
         const file = await getReportFile(req.rc.db, req.params.id, req.params.reportId, req.params.fileId);
-        const ascii = file.fileName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').replace(/[^\x20-\x7e]|["\\]/g, '_');
-        return reply
-          .type(file.mime)
-          .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-          .header('cache-control', 'private, no-store')
-          .send(file.content);
+        return sendAttachment(reply, { name: file.fileName, type: file.mime, body: file.content });
       },
     });
 

@@ -1,12 +1,11 @@
 // Pages of the tasks feature: the lists of one's tasks, the task page (reports, subtasks,
 // status), the forms (by hand, subtasks, from a directive's items) and the follow-up board of a
 // directive. Server-rendered, readable without JavaScript, on a 360-pixel phone.
-import type { ComponentChildren } from 'preact';
 import type { RequestContext } from '../core/http/context.ts';
 import type { FieldErrors, FormValues } from '../core/http/forms.ts';
 import { Layout } from '../core/layout/Layout.tsx';
 import { assetUrl } from '../core/layout/assets.ts';
-import { Breadcrumbs, Checkbox, ErrorSummary, Field, Form, Pager, SelectField, TextArea } from '../core/layout/components.tsx';
+import { Breadcrumbs, Checkbox, describedBy, ErrorSummary, Field, Form, Frame, Pager, SelectField, TextArea } from '../core/layout/components.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../core/i18n/i18n.ts';
 import type { Unit, UnitKind } from '../org/schema.ts';
 import { taskMessages, type TaskMessages } from './messages.ts';
@@ -31,29 +30,7 @@ function StatusTag(p: { m: TaskMessages; status: TaskStatus; state?: DeadlineSta
   );
 }
 
-function Frame(p: { id: string; label: string; hint?: string | undefined; error?: string | undefined; required?: boolean; children: ComponentChildren }) {
-  return (
-    <div class={`field${p.error ? ' field-error' : ''}`}>
-      <label for={p.id}>
-        {p.label}
-        {p.required ? <span class="req" aria-hidden="true"> *</span> : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${p.id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {p.error ? (
-        <p class="error" id={`${p.id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      {p.children}
-    </div>
-  );
-}
 
-const describedBy = (id: string, hint: unknown, error: unknown) => [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
 
 /**
  * A box that narrows a unit list as one types (static/unit-filter.js): hidden until the script

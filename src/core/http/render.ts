@@ -26,3 +26,22 @@ export function safeReturnPath(value: unknown, fallback = '/'): string {
   const parsed = new URL(value, 'http://sotay.invalid');
   return parsed.origin === 'http://sotay.invalid' ? value : fallback;
 }
+
+/**
+ * Content-Disposition of a download: the name in UTF-8 (RFC 6266 `filename*`) and a plain-ASCII
+ * fallback for old clients (Vietnamese letters without their marks, anything else unsafe → "_").
+ */
+export function attachmentDisposition(fileName: string): string {
+  const ascii = fileName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/** Sends bytes as a download under `name`; private and never stored by caches. */
+export function sendAttachment(reply: FastifyReply, file: { name: string; type: string; body: Buffer | Uint8Array | string }): FastifyReply {
+  return reply.type(file.type).header('content-disposition', attachmentDisposition(file.name)).header('cache-control', 'private, no-store').send(file.body);
+}

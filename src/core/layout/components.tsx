@@ -47,7 +47,33 @@ type FieldProps = {
   autofocus?: boolean;
 };
 
-/** The label, hint and error around one control; the control gets `id` (`f-<name>` unless given) and `describedBy`. */
+/** The ids a control points its aria-describedby at: its hint and its error, when shown. */
+export const describedBy = (id: string, hint: unknown, error: unknown): string | undefined => [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+
+/** The label, hint and error around one control whose id the caller chose (pair it with `describedBy`). */
+export function Frame(p: { id: string; label: string; hint?: string | undefined; error?: string | undefined; required?: boolean | undefined; class?: string | undefined; children: ComponentChildren }) {
+  return (
+    <div class={`field${p.error ? ' field-error' : ''}${p.class ? ` ${p.class}` : ''}`}>
+      <label for={p.id}>
+        {p.label}
+        {p.required ? <span class="req" aria-hidden="true"> *</span> : null}
+      </label>
+      {p.hint ? (
+        <p class="hint" id={`${p.id}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {p.error ? (
+        <p class="error" id={`${p.id}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+      {p.children}
+    </div>
+  );
+}
+
+/** A field named in a form: its id is `f-<name>` unless given, its error `errors[name]`; the control gets `id` and `describedBy`. */
 function FieldFrame(p: {
   name: string;
   label: string;
@@ -60,25 +86,10 @@ function FieldFrame(p: {
 }) {
   const id = p.id ?? `f-${p.name}`;
   const error = p.errors?.[p.name];
-  const describedBy = [p.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`field${error ? ' field-error' : ''}${p.class ? ` ${p.class}` : ''}`}>
-      <label for={id}>
-        {p.label}
-        {p.required ? <span class="req" aria-hidden="true"> *</span> : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      {p.children({ id, describedBy, invalid: !!error })}
-    </div>
+    <Frame id={id} label={p.label} hint={p.hint} error={error} required={p.required} class={p.class}>
+      {p.children({ id, describedBy: describedBy(id, p.hint, error), invalid: !!error })}
+    </Frame>
   );
 }
 
