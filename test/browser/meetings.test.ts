@@ -67,7 +67,9 @@ test('the secretary runs a meeting on a phone while members vote from theirs', a
   await sec.getByRole('button', { name: 'Tạo câu hỏi' }).click();
   await sec.getByText('Đã tạo câu hỏi.').waitFor();
   await sec.getByRole('button', { name: 'Mở lấy ý kiến' }).click();
-  await sec.getByText('Đã mở lấy ý kiến.').waitFor();
+  // The one-shot message, or — when the live room has already redrawn the page — the question's open state.
+  await sec.getByText(/^(Đã mở lấy ý kiến\.|Đang lấy ý kiến)$/).first().waitFor();
+  await sec.locator('[data-k="answered"]').first().waitFor();
   await check(sec, 'the room, a vote open');
   const answered = sec.locator('[data-k="answered"]').first();
   assert.match((await answered.textContent()) ?? '', /^Đã trả lời: 0\/\d+$/);
@@ -118,13 +120,14 @@ test('the secretary runs a meeting on a phone while members vote from theirs', a
   await sec.goto(meetingUrl);
   sec.once('dialog', (d) => void d.accept());
   await sec.getByRole('button', { name: 'Đóng, công bố kết quả' }).click();
-  await sec.getByText('Đã đóng câu hỏi.').waitFor();
+  await sec.getByText(/^(Đã đóng câu hỏi\.|Đã đóng)$/).first().waitFor();
+  await sec.locator('.meet-verdict').first().waitFor();
   const verdict = (await sec.locator('.meet-verdict').textContent()) ?? '';
   assert.match(verdict, /Tán thành 3 phiếu; số đảng viên chính thức được tính \d+, một nửa là [\d,]+/);
   await check(sec, 'the room, the vote closed');
   sec.once('dialog', (d) => void d.accept());
   await sec.getByRole('button', { name: 'Kết thúc buổi sinh hoạt' }).click();
-  await sec.getByText('Buổi sinh hoạt đã kết thúc.').waitFor();
+  await sec.getByText(/^(Buổi sinh hoạt đã kết thúc\.|Đã kết thúc)$/).first().waitFor();
   await sec.getByRole('link', { name: 'Biên bản', exact: true }).first().click();
   await sec.getByRole('button', { name: 'Soạn dự thảo từ dữ liệu buổi sinh hoạt' }).click();
   await sec.getByText('Đã soạn dự thảo biên bản.').waitFor();
